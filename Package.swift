@@ -1,0 +1,68 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Council: an AI assistant appliance for home labs. One daemon, MQTT in and out.
+let package = Package(
+    name: "Council",
+    products: [
+        .executable(name: "council", targets: ["council"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+    ],
+    targets: [
+        // C bindings: the only places that see C headers.
+        .systemLibrary(
+            name: "CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+
+        // Pure Swift, no I/O.
+        .target(name: "JSON"),
+        .target(name: "ExactMath"),
+
+        // Infrastructure.
+        .target(
+            name: "Bus",
+            dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "Store", dependencies: ["CSQLite"]),
+
+        // Answering.
+        .target(name: "Skills", dependencies: ["ExactMath", "JSON"]),
+        .target(name: "Router", dependencies: ["Skills", "Store", "JSON"]),
+
+        // The daemon and its command line.
+        .target(
+            name: "Council",
+            dependencies: [
+                "Bus", "Store", "Router", "Skills", "JSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "council",
+            dependencies: ["Council", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "CouncilBench",
+            dependencies: ["Council", "Bus", "Skills", "ExactMath", "JSON"],
+            path: "Benchmarks/CouncilBench"
+        ),
+
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "ExactMathTests", dependencies: ["ExactMath"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "CouncilTests", dependencies: ["Council", "Bus", "Store", "Skills", "JSON"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,206 @@
+import CMosquitto
+import Glibc
+
+/// Events libmosquitto reports from its callbacks, already copied into Swift values.
+protocol MosquittoDelegate: AnyObject, Sendable {
+    func mosquittoDidConnect(reasonCode: Int32, reason: String)
+    func mosquittoDidDisconnect(reasonCode: Int32)
+    func mosquittoDidReceive(_ message: InboundMessage)
+    func mosquittoDidSubscribe(messageID: Int32, grantedQoS: [Int32])
+    func mosquittoDidPublish(messageID: Int32, reasonCode: Int32)
+}
+
+private let libraryInitialised: Bool = {
+    mosquitto_lib_init()
+    return true
+}()
+
+/// The only owner of a `struct mosquitto *`. Every libmosquitto call Council makes is in this file.
+///
+/// libmosquitto is used in threaded mode: the network loop runs on one dedicated thread (`loop`) while publish
+/// and subscribe may be called from any thread; the library guards its queues with its own mutexes.
+final class Mosquitto: @unchecked Sendable {  // the handle is only passed to libmosquitto's thread-safe calls
+    private let handle: OpaquePointer
+    private let delegate: MosquittoDelegate  // kept alive here; libmosquitto holds only a raw pointer to it
+    let protocolVersion: MQTTProtocol
+
+    init(options: BusOptions, delegate: MosquittoDelegate) throws(BusError) {
+        _ = libraryInitialised
+        guard let handle = mosquitto_new(options.clientID, options.cleanStart, nil) else {
+            throw BusError(.library, "could not create an MQTT client (errno \(errno))")
+        }
+        self.handle = handle
+        self.delegate = delegate
+        self.protocolVersion = options.protocolVersion
+                mosquitto_user_data_set(handle, Unmanaged.passUnretained(delegate as AnyObject).toOpaque())
+        mosquitto_threaded_set(handle, true)
+        let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
+        mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(version))
+        mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1)
+        try configure(options)
+        installCallbacks()
+    }
+
+    deinit {
+        mosquitto_destroy(handle)
+    }
+
+    private func configure(_ options: BusOptions) throws(BusError) {
+        if !options.username.isEmpty || options.password != nil {
+            let rc = mosquitto_username_pw_set(
+                handle, options.username.isEmpty ? nil : options.username, options.password)
+            try check(rc, "setting the broker username")
+        }
+        if let tls = options.tls {
+            let rc = mosquitto_tls_set(
+                handle, tls.caFile.isEmpty ? nil : tls.caFile, tls.caFile.isEmpty ? "/etc/ssl/certs" : nil,
+                tls.certFile.isEmpty ? nil : tls.certFile, tls.keyFile.isEmpty ? nil : tls.keyFile, nil)
+            try check(rc, "setting up TLS (ca_file, cert_file, key_file)")
+            if tls.insecure { mosquitto_tls_insecure_set(handle, true) }
+        }
+        if let will = options.will {
+            let rc = will.payload.withUnsafeBytes { bytes in
+                mosquitto_will_set_v5(
+                    handle, will.topic, Int32(bytes.count), bytes.baseAddress, Int32(will.qos), will.retain, nil)
+            }
+            try check(rc, "setting the last will on \(will.topic)")
+        }
+    }
+
+    private func check(_ rc: Int32, _ what: String) throws(BusError) {
+        guard rc == MOSQ_ERR_SUCCESS.rawValue else {
+            throw BusError(.library, "\(what): \(Mosquitto.describe(rc))", underlying: rc)
+        }
+    }
+
+    /// libmosquitto's text for one of its return codes.
+    static func describe(_ rc: Int32) -> String {
+        if rc == MOSQ_ERR_ERRNO.rawValue { return String(cString: strerror(errno)) }
+        return String(cString: mosquitto_strerror(rc))
+    }
+
+    /// Opens the TCP (or TLS) connection and sends CONNECT. Blocks for the TCP handshake and DNS.
+    func connect(host: String, port: Int, keepalive: Int, sessionExpirySeconds: UInt32) -> Int32 {
+        guard protocolVersion == .v5 else {
+            return mosquitto_connect_bind_v5(handle, host, Int32(port), Int32(keepalive), nil, nil)
+        }
+        var properties: OpaquePointer? = nil
+        mosquitto_property_add_int32(
+            &properties, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue), sessionExpirySeconds)
+        defer { mosquitto_property_free_all(&properties) }
+        return mosquitto_connect_bind_v5(handle, host, Int32(port), Int32(keepalive), nil, properties)
+    }
+
+    /// Runs one iteration of the network loop, waiting up to `timeoutMillis` for traffic.
+    func loop(timeoutMillis: Int32) -> Int32 {
+        mosquitto_loop(handle, timeoutMillis, 1)
+    }
+
+    /// Sends DISCONNECT (normal disconnection: the broker does not publish the will).
+    func disconnect() -> Int32 {
+        mosquitto_disconnect_v5(handle, 0, nil)
+    }
+
+    /// Queues a SUBSCRIBE; returns libmosquitto's code and the message id.
+    func subscribe(_ subscription: Subscription) -> (rc: Int32, messageID: Int32) {
+        var mid: Int32 = 0
+        let rc = mosquitto_subscribe_v5(handle, &mid, subscription.filter, Int32(subscription.qos), 0, nil)
+        return (rc, mid)
+    }
+
+    /// Queues a PUBLISH; returns libmosquitto's code and the message id.
+    func publish(_ message: OutboundMessage) -> (rc: Int32, messageID: Int32) {
+        var mid: Int32 = 0
+        var properties: OpaquePointer? = nil
+        defer { mosquitto_property_free_all(&properties) }
+        if protocolVersion == .v5 {
+            if let topic = message.responseTopic {
+                mosquitto_property_add_string(&properties, Int32(MQTT_PROP_RESPONSE_TOPIC.rawValue), topic)
+            }
+            if let data = message.correlationData {
+                data.withUnsafeBytes { bytes in
+                    _ = mosquitto_property_add_binary(
+                        &properties, Int32(MQTT_PROP_CORRELATION_DATA.rawValue), bytes.baseAddress,
+                        UInt16(clamping: bytes.count))
+                }
+            }
+            if let expiry = message.messageExpirySeconds {
+                mosquitto_property_add_int32(&properties, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), expiry)
+            }
+        }
+        let rc = message.payload.withUnsafeBytes { bytes in
+            mosquitto_publish_v5(
+                handle, &mid, message.topic, Int32(bytes.count), bytes.baseAddress, Int32(message.qos),
+                message.retain, properties)
+        }
+        return (rc, mid)
+    }
+
+    private func installCallbacks() {
+        mosquitto_connect_v5_callback_set(handle) { mosq, context, rc, _, _ in
+            let reason: String
+            if rc == 0 {
+                reason = "success"
+            } else if rc < 0x80 {
+                reason = String(cString: mosquitto_connack_string(rc))
+            } else {
+                reason = String(cString: mosquitto_reason_string(rc))
+            }
+            Mosquitto.delegate(context)?.mosquittoDidConnect(reasonCode: rc, reason: reason)
+        }
+        mosquitto_disconnect_v5_callback_set(handle) { _, context, rc, _ in
+            Mosquitto.delegate(context)?.mosquittoDidDisconnect(reasonCode: rc)
+        }
+        mosquitto_subscribe_v5_callback_set(handle) { _, context, mid, count, granted, _ in
+            let codes = (0..<Int(count)).map { granted![$0] }
+            Mosquitto.delegate(context)?.mosquittoDidSubscribe(messageID: mid, grantedQoS: codes)
+        }
+        mosquitto_publish_v5_callback_set(handle) { _, context, mid, reason, _ in
+            Mosquitto.delegate(context)?.mosquittoDidPublish(messageID: mid, reasonCode: reason)
+        }
+        mosquitto_message_v5_callback_set(handle) { _, context, message, properties in
+            guard let message, let delegate = Mosquitto.delegate(context) else { return }
+            delegate.mosquittoDidReceive(Mosquitto.copy(message.pointee, properties))
+        }
+    }
+
+    private static func delegate(_ context: UnsafeMutableRawPointer?) -> MosquittoDelegate? {
+        guard let context else { return nil }
+        return Unmanaged<AnyObject>.fromOpaque(context).takeUnretainedValue() as? MosquittoDelegate
+    }
+
+    /// Copies a message and its properties: libmosquitto frees both when the callback returns.
+    private static func copy(_ message: mosquitto_message, _ properties: OpaquePointer?) -> InboundMessage {
+        let payload: [UInt8]
+        if let bytes = message.payload, message.payloadlen > 0 {
+            payload = Array(UnsafeRawBufferPointer(start: bytes, count: Int(message.payloadlen)))
+        } else {
+            payload = []
+        }
+        var inbound = InboundMessage(
+            topic: String(cString: message.topic), payload: payload, qos: Int(message.qos), retain: message.retain)
+        guard let properties else { return inbound }
+        var text: UnsafeMutablePointer<CChar>? = nil
+        if mosquitto_property_read_string(properties, Int32(MQTT_PROP_RESPONSE_TOPIC.rawValue), &text, false) != nil,
+            let text
+        {
+            inbound.responseTopic = String(cString: text)
+            free(text)
+        }
+        var binary: UnsafeMutableRawPointer? = nil
+        var length: UInt16 = 0
+        if mosquitto_property_read_binary(
+            properties, Int32(MQTT_PROP_CORRELATION_DATA.rawValue), &binary, &length, false) != nil
+        {
+            inbound.correlationData = binary.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(length))) } ?? []
+            free(binary)
+        }
+        var expiry: UInt32 = 0
+        if mosquitto_property_read_int32(
+            properties, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), &expiry, false) != nil
+        {
+            inbound.messageExpirySeconds = expiry
+        }
+        return inbound
+    }
+}

@@ -1,0 +1,48 @@
+/// The MQTT topics of one Council node, as the contract in DESIGN.md names them.
+public struct Topics: Sendable, Equatable {
+    /// The base topic, `council` by default.
+    public let base: String
+    /// This node's name.
+    public let node: String
+
+    /// Creates the topic set for a node.
+    public init(base: String, node: String) {
+        self.base = base
+        self.node = node
+    }
+
+    /// Requests any node may serve.
+    public var sharedRequestPrefix: String { "\(base)/request/" }
+    /// Requests for this node only.
+    public var nodeRequestPrefix: String { "\(base)/\(node)/request/" }
+    /// The filters the daemon subscribes to.
+    public var requestFilters: [String] { [sharedRequestPrefix + "#", nodeRequestPrefix + "#"] }
+    /// Retained availability: online / offline.
+    public var status: String { "\(base)/\(node)/status" }
+    /// Retained description of the node.
+    public var info: String { "\(base)/\(node)/info" }
+
+    /// The default reply topic for an op.
+    public func response(op: String) -> String { "\(base)/\(node)/response/\(op)" }
+
+    /// The op a request topic names (`ask`, `memory/add`, ...), or nil when the topic is not a request topic.
+    public func op(fromRequestTopic topic: String) -> String? {
+        for prefix in [nodeRequestPrefix, sharedRequestPrefix] where topic.hasPrefix(prefix) {
+            let op = topic.dropFirst(prefix.count)
+            return op.isEmpty ? nil : String(op)
+        }
+        return nil
+    }
+}
+
+/// Turns a host name into a valid node name: only `[a-zA-Z0-9_-]`, other characters become `-`.
+public func sanitizedNodeName(_ raw: String) -> String {
+    let cleaned = raw.unicodeScalars.map { scalar -> Character in
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9", "_", "-": Character(scalar)
+        default: "-"
+        }
+    }
+    let name = String(cleaned)
+    return name.isEmpty ? "council" : name
+}

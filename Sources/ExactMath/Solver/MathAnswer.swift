@@ -1,0 +1,46 @@
+/// One solved question.
+public struct MathAnswer: Sendable, Equatable {
+    /// The final result alone, for machines: "36", "x = 1 or x = 3", "3x² + 4x − 5".
+    public var answer: String
+    /// Reads well to a person: working lines, then the result.
+    public var text: String
+    /// A few lines of working ("show your work").
+    public var working: [String]
+    /// The exact value ("25π cm²", "1/2", "2√2").
+    public var exact: String
+    /// A decimal approximation when it differs from the exact value ("78.54 cm²").
+    public var approximation: String?
+    /// What kind of problem it was.
+    public var topic: MathTopic
+
+    /// Creates an answer from all of its parts as given.
+    public init(
+        answer: String, text: String, working: [String], exact: String, approximation: String?, topic: MathTopic
+    ) {
+        self.answer = answer
+        self.text = text
+        self.working = working
+        self.exact = exact
+        self.approximation = approximation
+        self.topic = topic
+    }
+
+    /// Creates an answer whose `text` is the working lines followed by a blank line and "Answer: <answer>".
+    public init(answer: String, working: [String], exact: String, approximation: String? = nil, topic: MathTopic) {
+        self.init(
+            answer: answer, text: Format.text(working: working, answer: answer), working: working, exact: exact,
+            approximation: approximation, topic: topic)
+    }
+}
+
+/// The kind of problem a `MathAnswer` solved.
+public enum MathTopic: String, Sendable {
+    case arithmetic, percentage, roots, logarithm, factorial, numberTheory, combinatorics, geometry, equation, system,
+        coordinate, calculus
+}
+
+/// A recogniser that either fully understands a (normalised) question and solves it, or returns nil.
+public protocol MathRecognizer: Sendable {
+    /// Solves the question, or returns nil when it is not fully understood.
+    func solve(_ question: MathQuestion) -> MathAnswer?
+}
