@@ -28,8 +28,7 @@ public final class Daemon: Sendable {
         self.settings = settings
         self.logger = logger
         try Self.makeDirectory(settings.stateDirectory)
-        database = try Database(path: settings.databasePath, options: .init(synchronous: settings.synchronous))
-        try StoreSchema.migrate(database)
+        database = try StoreSchema.open(path: settings.databasePath, options: .init(synchronous: settings.synchronous))
         journal = try Journal(database: database, dedupeWindowMillis: settings.dedupeWindowMillis)
         decoder = RequestDecoder(topics: settings.topics, maxPayloadBytes: settings.maxPayloadBytes)
         (completedIDs, completed) = AsyncStream.makeStream(of: Int64.self)
@@ -115,6 +114,9 @@ public final class Daemon: Sendable {
     private func answer(_ request: Request, journalID: Int64) async {
         inFlight.withLock { $0 += 1 }
         defer { inFlight.withLock { $0 -= 1 } }
+        if settings.testDelayBeforeAnswerMillis > 0 {
+            try? await Task.sleep(for: .milliseconds(settings.testDelayBeforeAnswerMillis))
+        }
         if let expiry = request.expiresAtMillis, expiry <= unixMillis() {
             send(.error(RequestError(.expired, "the request's deadline passed before it could be answered"),
                 transaction: request.reply.transaction), to: request.reply, journalID: journalID, op: request.op)
@@ -159,7 +161,7 @@ public final class Daemon: Sendable {
     private func markCompletedEntries() async {
         for await id in completedIDs {
             do {
-                try journal.markDone(id: id, nowMillis: unixMillis())
+                _ = try journal.markDone(id: id, nowMillis: unixMillis())
             } catch {
                 logger.error("could not mark journal entry \(id) done: \(error)")
             }
@@ -192,7 +194,7 @@ public final class Daemon: Sendable {
             guard let (_, decoded) = decoder.decode(message, receivedAtMillis: entry.receivedAtMillis),
                 case .success(var request) = decoded
             else {
-                try? journal.markDone(id: entry.id, nowMillis: unixMillis())
+                _ = try? journal.markDone(id: entry.id, nowMillis: unixMillis())
                 continue
             }
             request.expiresAtMillis = entry.expiresAtMillis

@@ -18,6 +18,9 @@ public struct DaemonSettings: Sendable {
     public var dedupeWindowMillis: Int64
     /// The non-secret configuration, published in `info`.
     public var publicConfiguration: JSONObject
+    /// Failpoint for crash tests: wait this long between journaling a request and answering it. Set only from
+    /// the `COUNCIL_TEST_DELAY_BEFORE_ANSWER_MS` environment variable; 0 in normal operation.
+    public var testDelayBeforeAnswerMillis: Int = 0
 
     /// Creates settings.
     public init(

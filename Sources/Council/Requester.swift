@@ -33,9 +33,8 @@ public final class Requester: Sendable {
 
     /// A client id that will not collide with another requester's.
     public static func uniqueClientID(prefix: String = "council-ask") -> String {
-        var bytes: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &bytes) { _ = getrandom($0.baseAddress, $0.count, 0) }
-        return prefix + "-" + String(bytes.0 & 0xFFFF_FFFF_FFFF, radix: 36)
+        var generator = SystemRandomNumberGenerator()
+        return prefix + "-" + String(generator.next() & 0xFFFF_FFFF_FFFF, radix: 36)
     }
 
     /// Connects and subscribes to the reply topic.
@@ -94,7 +93,7 @@ public final class Requester: Sendable {
         defer { timer.cancel() }
         let result = await withCheckedContinuation { continuation in
             waiting.withLock { $0[matchKey] = continuation }
-            do {
+            do throws(BusError) {
                 try bus.publish(message)
             } catch {
                 waiting.withLock { $0.removeValue(forKey: matchKey) }?.resume(returning: .failure(error))

@@ -34,15 +34,3 @@ public struct Topics: Sendable, Equatable {
         return nil
     }
 }
-
-/// Turns a host name into a valid node name: only `[a-zA-Z0-9_-]`, other characters become `-`.
-public func sanitizedNodeName(_ raw: String) -> String {
-    let cleaned = raw.unicodeScalars.map { scalar -> Character in
-        switch scalar {
-        case "a"..."z", "A"..."Z", "0"..."9", "_", "-": Character(scalar)
-        default: "-"
-        }
-    }
-    let name = String(cleaned)
-    return name.isEmpty ? "council" : name
-}

@@ -61,7 +61,8 @@ extension JSONReader {
                 guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
                     bytes[position + 1] == UInt8(ascii: "u")
                 else {
-                    throw JSONError("lone high surrogate escape, expected a \\u low surrogate to follow", offset: escape)
+                    throw JSONError(
+                        "lone high surrogate escape, expected a \\u low surrogate to follow", offset: escape)
                 }
                 let lowEscape = position
                 position += 2

@@ -22,12 +22,13 @@ public final class Database: Sendable {
         public var synchronous: Synchronous
         /// How long a statement waits for another process's lock before failing with `SQLITE_BUSY`.
         public var busyTimeoutMillis: Int
-        /// How many distinct SQL texts keep a prepared statement; the least useful is dropped past this.
+        /// How many distinct SQL texts keep a prepared statement; past this, one is finalized to make room.
         public var statementCacheCapacity: Int
 
         /// Makes options; the defaults suit the daemon.
-        public init(synchronous: Synchronous = .normal, busyTimeoutMillis: Int = 5_000, statementCacheCapacity: Int = 64)
-        {
+        public init(
+            synchronous: Synchronous = .normal, busyTimeoutMillis: Int = 5_000, statementCacheCapacity: Int = 64
+        ) {
             self.synchronous = synchronous
             self.busyTimeoutMillis = busyTimeoutMillis
             self.statementCacheCapacity = statementCacheCapacity
@@ -83,6 +84,7 @@ public final class Database: Sendable {
     ///
     /// Inside `body`, run statements through the lent ``Connection``; calling this `Database` from `body`
     /// deadlocks.
+    @discardableResult
     public func transaction<T: Sendable>(
         _ kind: TransactionKind = .immediate,
         _ body: (borrowing Connection) throws -> T

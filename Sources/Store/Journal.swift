@@ -40,35 +40,43 @@ public final class Journal: Sendable {
             payload: entry.payload
         )
         let window = dedupeWindowMillis
+        let values: [SQLValue] = [
+            .text(entry.op), .text(entry.topic), .blob(entry.payload), .text(entry.replyTopic),
+            entry.correlationData.sqlValue, key.sqlValue, .integer(entry.receivedAtMillis),
+            entry.expiresAtMillis.sqlValue,
+        ]
         return try database.transaction(.immediate) { connection in
-            if let key {
-                let earlier = try connection.query(
-                    "SELECT id, state, finished_at_ms FROM journal WHERE dedupe_key = ?", [.blob(key)])
-                if let row = earlier.first {
-                    let finishedAt: Int64? = try row.get(2)
-                    if let finishedAt, nowMillis - finishedAt >= window {
-                        // Finished long enough ago: the key is free again; the old row stays until pruned.
-                        try connection.run("UPDATE journal SET dedupe_key = NULL WHERE id = ?", [row[0]])
-                    } else {
-                        return .duplicate
-                    }
-                }
+            // The common case, a new request, costs one statement: the unique index finds any earlier holder.
+            if try connection.run(Self.insertSQL, values) == 1 {
+                return .admitted(id: try connection.lastInsertRowID)
             }
-            try connection.run(
-                """
-                INSERT INTO journal (op, topic, payload, reply_topic, correlation_data, dedupe_key,
-                                     received_at_ms, expires_at_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    .text(entry.op), .text(entry.topic), .blob(entry.payload), .text(entry.replyTopic),
-                    entry.correlationData.sqlValue, key.sqlValue, .integer(entry.receivedAtMillis),
-                    entry.expiresAtMillis.sqlValue,
-                ]
-            )
+            guard let key,
+                let earlier = try connection.query(
+                    "SELECT id, finished_at_ms FROM journal WHERE dedupe_key = ?", [.blob(key)]
+                ).first
+            else {
+                throw SQLiteError(
+                    extendedCode: SQLiteError.Code.error.rawValue,
+                    message: "journal insert was ignored but no entry holds its dedupe key",
+                    sql: Self.insertSQL
+                )
+            }
+            let finishedAt: Int64? = try earlier.get(1)
+            guard let finishedAt, nowMillis - finishedAt >= window else { return .duplicate }
+            // The earlier request finished long enough ago: free its key (its row stays until pruned) and admit.
+            try connection.run("UPDATE journal SET dedupe_key = NULL WHERE id = ?", [earlier[0]])
+            try connection.run(Self.insertSQL, values)
             return .admitted(id: try connection.lastInsertRowID)
         }
     }
+
+    /// Inserts an entry unless another holds the same dedupe key (then changes nothing).
+    private static let insertSQL = """
+        INSERT INTO journal (op, topic, payload, reply_topic, correlation_data, dedupe_key,
+                             received_at_ms, expires_at_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+        """
 
     /// Marks a pending entry done (its reply was published). Returns false, changing nothing, when the entry is
     /// unknown, pruned, or already done or expired.
@@ -111,11 +119,15 @@ public final class Journal: Sendable {
     }
 
     /// Deletes done and expired entries that finished at least `dedupeWindowMillis` before `nowMillis`, and returns
-    /// how many it deleted. Call it periodically; pending entries are never deleted.
+    /// how many it deleted. Call it periodically (it scans the table); pending entries are never deleted, nor is the
+    /// newest entry, which keeps ids increasing across restarts.
     @discardableResult
     public func prune(nowMillis: Int64) throws -> Int {
         try database.run(
-            "DELETE FROM journal WHERE state <> 'pending' AND finished_at_ms <= ?",
+            """
+            DELETE FROM journal
+            WHERE state <> 'pending' AND finished_at_ms <= ? AND id < (SELECT max(id) FROM journal)
+            """,
             [.integer(nowMillis - dedupeWindowMillis)]
         )
     }

@@ -46,7 +46,20 @@ final class SQLiteHandle: @unchecked Sendable {
             )
         }
         sqlite3_busy_timeout(db, Int32(clamping: options.busyTimeoutMillis))
-        let mode = try query("PRAGMA journal_mode = WAL", []).first?[0]
+        let mode: SQLValue?
+        do {
+            mode = try query("PRAGMA journal_mode = WAL", []).first?[0]
+        } catch var error as SQLiteError {
+            // The first statement reads the file: this is where a missing -wal/-shm or a non-database shows up.
+            if error.code == .notADatabase {
+                error.message = "'\(path)' is not a SQLite database (\(error.message))"
+            } else if error.code == .readOnly || error.code == .cannotOpen {
+                error.message =
+                    "cannot use '\(path)' in WAL mode: \(error.message); SQLite creates '\(path)-wal' "
+                    + "and '\(path)-shm' beside it, so folder '\(Self.folder(of: path))' must be writable"
+            }
+            throw error
+        }
         guard case .text(let modeName) = mode, modeName.lowercased() == "wal" else {
             throw SQLiteError(
                 extendedCode: SQLITE_ERROR,
@@ -62,13 +75,15 @@ final class SQLiteHandle: @unchecked Sendable {
     /// a file, or the operating system's reason (permission denied, read-only file system, ...).
     private static func openError(path: String, db: OpaquePointer?, status: Int32) -> SQLiteError {
         let base = SQLiteError.last(of: db, sql: nil, fallbackCode: status)
-        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+        let folder = folder(of: path)
         var info = stat()
-        var message: String
+        let message: String
         if stat(folder, &info) != 0 {
             message = "folder '\(folder)' does not exist or cannot be searched; create it before opening the database"
         } else if (info.st_mode & S_IFMT) != S_IFDIR {
             message = "'\(folder)' is not a folder"
+        } else if access(folder, W_OK | X_OK) != 0 {
+            message = "folder '\(folder)' is not writable (\(String(cString: strerror(errno))))"
         } else {
             let systemErrno = db.map { sqlite3_system_errno($0) } ?? 0
             let reason = systemErrno != 0 ? String(cString: strerror(systemErrno)) : base.message
@@ -80,6 +95,13 @@ final class SQLiteHandle: @unchecked Sendable {
         )
     }
 
+    /// The folder part of a file path ("." when there is none).
+    private static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let folder = String(path[..<slash])
+        return folder.isEmpty ? "/" : folder
+    }
+
     /// Finalizes every cached statement and closes the connection; later calls throw `.misuse`.
     func close() {
         for statement in statements.values { sqlite3_finalize(statement) }
@@ -89,8 +111,6 @@ final class SQLiteHandle: @unchecked Sendable {
             self.db = nil
         }
     }
-
-    var isClosed: Bool { db == nil }
 
     private func openConnection(_ sql: String?) throws -> OpaquePointer {
         guard let db else { throw SQLiteError.misuse("the database is closed", sql: sql) }
@@ -168,9 +188,11 @@ final class SQLiteHandle: @unchecked Sendable {
     }
 
     /// Binds the values to the cached statement for `sql`, runs `body`, then resets and unbinds the statement.
-    private func withStatement<R>(_ sql: String, _ bindings: [SQLValue], _ body: (OpaquePointer) throws -> R) throws
-        -> R
-    {
+    private func withStatement<R>(
+        _ sql: String,
+        _ bindings: [SQLValue],
+        _ body: (OpaquePointer) throws -> R
+    ) throws -> R {
         let statement = try cachedStatement(sql)
         defer {
             sqlite3_reset(statement)
@@ -178,7 +200,8 @@ final class SQLiteHandle: @unchecked Sendable {
         }
         let expected = Int(sqlite3_bind_parameter_count(statement))
         guard expected == bindings.count else {
-            throw SQLiteError.misuse("the statement has \(expected) parameters but \(bindings.count) values were bound", sql: sql)
+            throw SQLiteError.misuse(
+                "the statement has \(expected) parameters but \(bindings.count) values were bound", sql: sql)
         }
         for (offset, value) in bindings.enumerated() {
             let status = Self.bind(value, to: statement, at: Int32(offset + 1))
@@ -214,7 +237,8 @@ final class SQLiteHandle: @unchecked Sendable {
                 sqlite3_finalize(extra)
                 if extraStatus != SQLITE_OK || extra != nil {
                     sqlite3_finalize(statement)
-                    throw SQLiteError.misuse("run and query take exactly one statement; use execute for several", sql: sql)
+                    throw SQLiteError.misuse(
+                        "run and query take exactly one statement; use execute for several", sql: sql)
                 }
             }
             return statement

@@ -12,16 +12,24 @@ public enum StoreSchema {
     ///   this Council or a migration fails.
     public static func open(path: String, options: Database.Options = Database.Options()) throws -> Database {
         let database = try Database(path: path, options: options)
-        try migrator.migrate(database)
+        try migrate(database)
         return database
     }
 
-    /// The request journal: the durable inbox of MQTT requests (see ``Journal``).
+    /// Brings an open database's schema up to date and returns the names of the migrations applied now.
+    /// - Throws: ``MigrationError`` when the schema is newer than this Council or a migration fails.
+    @discardableResult
+    public static func migrate(_ database: Database) throws -> [String] {
+        try migrator.migrate(database)
+    }
+
+    /// The request journal: the durable inbox of MQTT requests (see ``Journal``). Every index costs a page write on
+    /// the hot path, so there are only two: the dedupe key, and the pending entries (count and replay). Prune scans.
     static let journal = Migration(
         name: "0001-journal",
         sql: """
             CREATE TABLE journal (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                id INTEGER PRIMARY KEY,
                 op TEXT NOT NULL,
                 topic TEXT NOT NULL,
                 payload BLOB NOT NULL,
@@ -36,7 +44,6 @@ public enum StoreSchema {
             ) STRICT;
             CREATE UNIQUE INDEX journal_dedupe_key ON journal (dedupe_key) WHERE dedupe_key IS NOT NULL;
             CREATE INDEX journal_pending ON journal (id) WHERE state = 'pending';
-            CREATE INDEX journal_finished ON journal (finished_at_ms) WHERE state <> 'pending';
             """
     )
 }

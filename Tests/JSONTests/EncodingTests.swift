@@ -5,7 +5,8 @@ import Testing
 struct EncodingTests {
     @Test func writesCompactJSONInKeyOrder() {
         let reply: JSONValue = ["status": "ok", "data": ["answer": "36", "confidence": 1.0], "transaction": "t-42"]
-        #expect(reply.encodedString() == #"{"status":"ok","data":{"answer":"36","confidence":1.0},"transaction":"t-42"}"#)
+        let expected = #"{"status":"ok","data":{"answer":"36","confidence":1.0},"transaction":"t-42"}"#
+        #expect(reply.encodedString() == expected)
         #expect(reply.description == reply.encodedString())
         #expect(reply.encoded() == Array(reply.encodedString().utf8))
     }

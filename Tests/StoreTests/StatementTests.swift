@@ -93,8 +93,9 @@ struct StatementTests {
             try database.execute("INSERT INTO owner (name) VALUES ('c'); INSERT INTO owner (name) VALUES ('a');")
         }
         #expect(error.extendedCode == 2067)
-        #expect(try database.query("SELECT name FROM owner ORDER BY id").map { try $0.get(0, as: String.self) }
-            == ["a", "b", "c"])
+        #expect(
+            try database.query("SELECT name FROM owner ORDER BY id").map { try $0.get(0, as: String.self) }
+                == ["a", "b", "c"])
     }
 
     @Test("a transaction commits its body's work")

@@ -64,7 +64,9 @@ struct LinearForm: Sendable, Hashable {
                 exponent.constant.isInteger, let n = exponent.constant.numerator.asInt
             else { return nil }
             if base.isConstant {
-                guard abs(n) <= 4096, let value = base.constant.power(n) else { return nil }
+                guard Polynomial.powerIsSmall(base.constant, abs(n)), let value = base.constant.power(n) else {
+                    return nil
+                }
                 return LinearForm(constant: value)
             }
             return n == 1 ? base : nil
@@ -86,35 +88,53 @@ enum LinearSystemSolution: Sendable, Equatable {
 
 /// Exact Gaussian elimination over the rationals.
 enum LinearSystemSolver {
-    /// Solves rows of coefficients `matrix[i][j]` (variable j in equation i) against `constants[i]`.
-    static func solve(matrix: [[Rational]], constants: [Rational]) -> (LinearSystemSolution, steps: Int) {
+    /// Solves rows of coefficients `matrix[i][j]` (variable j in equation i) against `constants[i]`; also returns
+    /// the row operations performed, written "R2 → R2 − 2·R1".
+    static func solve(
+        matrix: [[Rational]], constants: [Rational], style: NumberStyle = .fraction
+    ) -> (solution: LinearSystemSolution, operations: [String]) {
         let rowCount = matrix.count
         let columnCount = matrix.first?.count ?? 0
         var rows = (0..<rowCount).map { matrix[$0] + [constants[$0]] }
+        var names = (0..<rowCount).map { "R\($0 + 1)" }
+        var operations: [String] = []
         var pivotRow = 0
         var pivotColumns: [Int] = []
-        var steps = 0
         for column in 0..<columnCount where pivotRow < rowCount {
             guard let found = (pivotRow..<rowCount).first(where: { !rows[$0][column].isZero }) else { continue }
-            rows.swapAt(pivotRow, found)
+            if found != pivotRow {
+                rows.swapAt(pivotRow, found)
+                names.swapAt(pivotRow, found)
+                operations.append("swap \(names[found]) and \(names[pivotRow])")
+            }
             guard let inverse = rows[pivotRow][column].reciprocal else { continue }
-            rows[pivotRow] = rows[pivotRow].map { $0 * inverse }
+            if inverse != .one {
+                rows[pivotRow] = rows[pivotRow].map { $0 * inverse }
+                let factor = Format.rational(inverse, style: style)
+                let shown = inverse.isInteger || style == .decimal ? factor : "(\(factor))"
+                operations.append("\(names[pivotRow]) → \(shown)·\(names[pivotRow])")
+            }
             for other in 0..<rowCount where other != pivotRow && !rows[other][column].isZero {
                 let factor = rows[other][column]
                 rows[other] = (0...columnCount).map { rows[other][$0] - factor * rows[pivotRow][$0] }
-                steps += 1
+                let magnitude = factor.signum < 0 ? -factor : factor
+                let factorText = Format.rational(magnitude, style: style)
+                let shownFactor = magnitude.isInteger || style == .decimal ? factorText : "(\(factorText))"
+                let text = magnitude == .one ? "" : shownFactor + "·"
+                let sign = factor.signum < 0 ? "+" : "−"
+                operations.append("\(names[other]) → \(names[other]) \(sign) \(text)\(names[pivotRow])")
             }
             pivotColumns.append(column)
             pivotRow += 1
         }
         for row in pivotRow..<rowCount where !rows[row][columnCount].isZero {
-            return (.inconsistent, steps)
+            return (.inconsistent, operations)
         }
         if pivotColumns.count < columnCount {
-            return (.infinitelyMany(freeVariables: columnCount - pivotColumns.count), steps)
+            return (.infinitelyMany(freeVariables: columnCount - pivotColumns.count), operations)
         }
         var values = [Rational](repeating: .zero, count: columnCount)
         for (row, column) in pivotColumns.enumerated() { values[column] = rows[row][columnCount] }
-        return (.unique(values), steps)
+        return (.unique(values), operations)
     }
 }

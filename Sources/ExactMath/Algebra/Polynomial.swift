@@ -123,8 +123,10 @@ public struct Polynomial: Sendable, Hashable, CustomStringConvertible {
                 remainder[shift + k] = remainder[shift + k] - factor * c
             }
         }
-        return (Polynomial(coefficients: quotient, variable: variable),
-                Polynomial(coefficients: remainder, variable: variable))
+        return (
+            Polynomial(coefficients: quotient, variable: variable),
+            Polynomial(coefficients: remainder, variable: variable)
+        )
     }
 
     /// Printed with Unicode minus and superscripts, highest power first: "3x² + 4x − 5", "x³/3 + C"-style
@@ -188,7 +190,9 @@ public struct Polynomial: Sendable, Hashable, CustomStringConvertible {
                 exponent.coefficient(0).isInteger, let n = exponent.coefficient(0).numerator.asInt, n >= 0
             else { return nil }
             if base.degree == 0 {
-                guard n <= 4096, let value = base.coefficient(0).power(n) else { return nil }
+                guard Polynomial.powerIsSmall(base.coefficient(0), n), let value = base.coefficient(0).power(n) else {
+                    return nil
+                }
                 return Polynomial(constant: value, variable: variable)
             }
             guard base.degree * n <= maximumDegree else { return nil }
@@ -199,4 +203,19 @@ public struct Polynomial: Sendable, Hashable, CustomStringConvertible {
             return nil
         }
     }
+
+    /// True when value^n stays below about 20,000 bits, so expanding it cannot take noticeable time or memory.
+    static func powerIsSmall(_ value: Rational, _ n: Int) -> Bool {
+        if n <= 1 || value.isZero || value == .one || value == -Rational.one { return true }
+        func bits(_ x: BigInt) -> Double {
+            let double = x.magnitude.doubleValue
+            return double.isFinite ? (double < 2 ? 1 : double.log2Estimate) : Double(x.description.count) * 3.33
+        }
+        return Double(n) * max(bits(value.numerator), bits(value.denominator)) <= 20_000
+    }
+}
+
+extension Double {
+    /// ⌈log₂(self)⌉ for self >= 1, from the exponent alone.
+    var log2Estimate: Double { Double(exponent) + 1 }
 }

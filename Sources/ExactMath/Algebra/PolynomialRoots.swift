@@ -86,7 +86,8 @@ enum PolynomialRootFinder {
         // Roots at zero.
         var zeroCount = 0
         while remaining.coefficient(0).isZero && remaining.degree > 0 {
-            remaining = Polynomial(coefficients: Array(remaining.coefficients.dropFirst()), variable: remaining.variable)
+            remaining = Polynomial(
+                coefficients: Array(remaining.coefficients.dropFirst()), variable: remaining.variable)
             zeroCount += 1
         }
         if zeroCount > 0 { rational.append(RationalRoot(value: .zero, multiplicity: zeroCount)) }
@@ -135,13 +136,16 @@ enum PolynomialRootFinder {
 
     /// b² − 4ac of a quadratic.
     static func discriminant(_ quadratic: Polynomial) -> Rational {
-        let a = quadratic.coefficient(2), b = quadratic.coefficient(1), c = quadratic.coefficient(0)
+        let a = quadratic.coefficient(2)
+        let b = quadratic.coefficient(1)
+        let c = quadratic.coefficient(0)
         return b * b - Rational(4) * a * c
     }
 
     /// Solves a degree-2 polynomial by the quadratic formula.
     static func quadratic(_ quadratic: Polynomial) -> QuadraticRoots {
-        let a = quadratic.coefficient(2), b = quadratic.coefficient(1)
+        let a = quadratic.coefficient(2)
+        let b = quadratic.coefficient(1)
         let twoA = Rational(2) * a
         let center = (-b).dividing(by: twoA) ?? .zero
         let delta = discriminant(quadratic)
@@ -150,10 +154,12 @@ enum PolynomialRootFinder {
         let twoAMagnitude = twoA.signum < 0 ? -twoA : twoA
         let offset = root.coefficient.dividing(by: twoAMagnitude) ?? .zero
         if delta.signum > 0, root.radicand == 1 {
-            let first = center - offset, second = center + offset
+            let first = center - offset
+            let second = center + offset
             return .rational(min(first, second), max(first, second))
         }
-        return .pair(ConjugatePair(center: center, offset: offset, radicand: root.radicand, isComplex: delta.signum < 0))
+        return .pair(
+            ConjugatePair(center: center, offset: offset, radicand: root.radicand, isComplex: delta.signum < 0))
     }
 
     /// Candidate rational roots ±p/q (p divides the constant term, q the leading coefficient of the polynomial with

@@ -72,15 +72,32 @@ public enum MathFunction: String, Sendable, Hashable {
 /// Why an expression could not be parsed or evaluated, and where (a character offset into the text; 0 when the
 /// failure is not tied to one place).
 public struct ExpressionError: Error, Sendable, Equatable {
+    /// What kind of failure it was, so callers can choose between explaining and abstaining.
+    public enum Reason: Sendable, Equatable {
+        /// The text is not an expression this parser understands.
+        case syntax
+        /// The value is mathematically undefined: division by zero, 0⁻¹, (−3)!, log(0), tan(π/2).
+        case undefined
+        /// The value exists but is not a real number: √−4, log of a negative number's even root.
+        case notReal
+        /// The exact result would exceed the size caps (10^10^10).
+        case tooLarge
+        /// Well-defined, but outside what the evaluator handles exactly (2.5!, gcd of fractions, variables).
+        case unsupported
+    }
+
     /// A sentence a person can read: "unexpected ')'", "division by zero".
     public let message: String
     /// The character offset the problem was found at.
     public let offset: Int
+    /// The kind of failure.
+    public let reason: Reason
 
-    /// Creates an error with a message and an offset.
-    public init(message: String, offset: Int = 0) {
+    /// Creates an error with a message, an offset and a reason.
+    public init(message: String, offset: Int = 0, reason: Reason = .syntax) {
         self.message = message
         self.offset = offset
+        self.reason = reason
     }
 }
 

@@ -123,7 +123,7 @@ internal enum Factorization {
                 }
                 g = BigInt.gcd(q, n)
                 k += batch
-                budget -= batch * 8
+                budget -= batch * 32
                 if budget <= 0 && g == 1 { return nil }
             }
             r *= 2

@@ -61,22 +61,29 @@ extension Rational {
     }
 
     /// True when the value has a finite decimal expansion: the denominator has no prime factors other than 2 and 5.
-    public var terminatesAsDecimal: Bool {
-        var rest = denominator.shiftedRight(by: denominator.trailingZeroBitCount)
+    public var terminatesAsDecimal: Bool { terminatingFractionDigits != nil }
+
+    /// The number of fraction digits of the exact decimal expansion, or nil when it does not terminate.
+    internal var terminatingFractionDigits: Int? {
+        let twos = denominator.trailingZeroBitCount
+        var rest = denominator.shiftedRight(by: twos)
+        var fives = 0
         let five = BigInt(5)
         while true {
             let (quotient, remainder) = rest.quotientAndRemainder(dividingBy: five)
             if !remainder.isZero { break }
             rest = quotient
+            fives += 1
         }
-        return rest == 1
+        return rest == 1 ? Swift.max(twos, fives) : nil
     }
 
     /// Decimal text rounded half-away-from-zero to at most `maxFractionDigits`, trailing zeros trimmed, exact
     /// when it terminates within the limit: 1/8 -> "0.125", 2/3 (6) -> "0.666667", 30.83 -> "30.83".
     /// Negative values start with an ASCII "-"; a value that rounds to zero prints as "0".
     public func decimalString(maxFractionDigits: Int) -> String {
-        let digits = Swift.max(0, maxFractionDigits)
+        var digits = Swift.max(0, maxFractionDigits)
+        if let exactDigits = terminatingFractionDigits, exactDigits < digits { digits = exactDigits }
         let scaled = numerator.magnitude * BigInt(10).power(digits)
         var (quotient, remainder) = scaled.quotientAndRemainder(dividingBy: denominator)
         if remainder.shiftedLeft(by: 1) >= denominator { quotient += 1 }

@@ -36,6 +36,32 @@ public enum Format {
         return String(text.map { $0 == "-" ? "−" : $0 })
     }
 
+    /// An expression as a person typed it, shown with math symbols: "x^2 - 3*x" -> "x² − 3×x".
+    public static func prettify(_ text: Substring) -> String {
+        var result = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let char = text[index]
+            let next = text.index(after: index)
+            if char == "^", next < text.endIndex, text[next].isASCII, text[next].isNumber {
+                var end = next
+                while end < text.endIndex, text[end].isASCII, text[end].isNumber { end = text.index(after: end) }
+                if let power = Int(text[next..<end]) {
+                    result += superscript(power)
+                    index = end
+                    continue
+                }
+            }
+            switch char {
+            case "-": result += minus
+            case "*": result += "×"
+            default: result.append(char)
+            }
+            index = next
+        }
+        return result
+    }
+
     /// `n` written with superscript digits: 2 -> "²", 10 -> "¹⁰", -1 -> "⁻¹".
     public static func superscript(_ n: Int) -> String {
         let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]

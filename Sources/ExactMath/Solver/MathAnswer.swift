@@ -35,8 +35,30 @@ public struct MathAnswer: Sendable, Equatable {
 
 /// The kind of problem a `MathAnswer` solved.
 public enum MathTopic: String, Sendable {
-    case arithmetic, percentage, roots, logarithm, factorial, numberTheory, combinatorics, geometry, equation, system,
-        coordinate, calculus
+    /// Plain expressions: "3.7 × 8.9 − 2.1".
+    case arithmetic
+    /// Percentages: "15% of 240".
+    case percentage
+    /// Square, cube and n-th roots.
+    case roots
+    /// Logarithms.
+    case logarithm
+    /// Factorials.
+    case factorial
+    /// Primes, factorisation, gcd and lcm.
+    case numberTheory
+    /// Combinations and permutations.
+    case combinatorics
+    /// Areas, perimeters and volumes of shapes.
+    case geometry
+    /// One equation in one variable.
+    case equation
+    /// A system of linear equations.
+    case system
+    /// Points and lines in the plane.
+    case coordinate
+    /// Derivatives and integrals.
+    case calculus
 }
 
 /// A recogniser that either fully understands a (normalised) question and solves it, or returns nil.

@@ -26,7 +26,8 @@ struct SurdTerm: Sendable, Hashable {
     /// The magnitude of the term without its sign: "25π", "3√15/4", "π/4", "6.25π", "2π√13".
     func magnitudeText(style: NumberStyle) -> String {
         let magnitude = coefficient.signum < 0 ? -coefficient : coefficient
-        let symbols = (piPower == 0 ? "" : "π" + (piPower == 1 ? "" : Format.superscript(piPower)))
+        let symbols =
+            (piPower == 0 ? "" : "π" + (piPower == 1 ? "" : Format.superscript(piPower)))
             + (radicand == 1 ? "" : "√" + radicand.description)
         if symbols.isEmpty { return Format.rational(magnitude, style: style) }
         if magnitude == .one { return symbols }
@@ -74,7 +75,10 @@ struct SurdSum: Sendable, Hashable {
         let commonPi = sorted.allSatisfy { $0.piPower == sorted[0].piPower } ? sorted[0].piPower : 0
         if sorted.count > 1, commonPi > 0 {
             let inner = sorted.map { term in
-                (term.coefficient.signum < 0, SurdTerm(term.coefficient, radicand: term.radicand).magnitudeText(style: style))
+                (
+                    term.coefficient.signum < 0,
+                    SurdTerm(term.coefficient, radicand: term.radicand).magnitudeText(style: style)
+                )
             }
             return "(" + Format.signedSum(inner) + ")π" + (commonPi == 1 ? "" : Format.superscript(commonPi))
         }
@@ -85,11 +89,5 @@ struct SurdSum: Sendable, Hashable {
     func isPlainDecimal(style: NumberStyle) -> Bool {
         guard let value = rationalValue else { return false }
         return Format.isPlainDecimal(value, style: style)
-    }
-
-    static func + (a: SurdSum, b: SurdSum) -> SurdSum { SurdSum(a.terms + b.terms) }
-
-    static func * (a: SurdSum, b: Rational) -> SurdSum {
-        SurdSum(a.terms.map { SurdTerm($0.coefficient * b, radicand: $0.radicand, piPower: $0.piPower) })
     }
 }

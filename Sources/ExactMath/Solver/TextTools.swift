@@ -2,29 +2,48 @@
 /// these run on every question.
 enum TextTools {
     /// Removes the first of `prefixes` that `text` starts with (followed by a word boundary), and any spaces after
-    /// it; returns whether one was removed.
+    /// it; returns whether one was removed. Prefixes are ASCII.
     @discardableResult
     static func dropPrefix(_ text: inout Substring, _ prefixes: [String]) -> Bool {
-        for prefix in prefixes where text.hasPrefix(prefix) {
-            let rest = text.dropFirst(prefix.count)
-            if let next = rest.first, next.isLetter, prefix.last?.isLetter == true { continue }
-            text = rest.drop(while: { $0 == " " })
+        let utf8 = text.utf8
+        for prefix in prefixes where utf8.starts(with: prefix.utf8) {
+            let rest = utf8.dropFirst(prefix.utf8.count)
+            if let next = rest.first, isASCIILetter(next), let last = prefix.utf8.last, isASCIILetter(last) {
+                continue
+            }
+            text = Substring(rest.drop(while: { $0 == UInt8(ascii: " ") }))
             return true
         }
         return false
     }
 
     /// Removes the first of `suffixes` that `text` ends with (preceded by a word boundary), and any spaces before
-    /// it; returns whether one was removed.
+    /// it; returns whether one was removed. Suffixes are ASCII.
     @discardableResult
     static func dropSuffix(_ text: inout Substring, _ suffixes: [String]) -> Bool {
-        for suffix in suffixes where text.hasSuffix(suffix) {
-            let rest = text.dropLast(suffix.count)
-            if let previous = rest.last, previous.isLetter, suffix.first?.isLetter == true { continue }
-            text = trimmed(rest)
+        let utf8 = text.utf8
+        for suffix in suffixes
+        where utf8.count >= suffix.utf8.count
+            && utf8.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
+        {
+            let rest = utf8.dropLast(suffix.utf8.count)
+            if let previous = rest.last, isASCIILetter(previous), let first = suffix.utf8.first, isASCIILetter(first) {
+                continue
+            }
+            text = trimmed(Substring(rest))
             return true
         }
         return false
+    }
+
+    static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+    }
+
+    /// True when `text` contains any of the ASCII `bytes`.
+    static func containsAny(_ text: Substring, of bytes: [UInt8]) -> Bool {
+        text.utf8.contains(where: { bytes.contains($0) })
     }
 
     /// `text` without leading and trailing spaces and newlines.
@@ -39,14 +58,22 @@ enum TextTools {
     /// the candidate variable names; longer runs of letters ("sqrt", "pi") are not included.
     static func singleLetters(in text: Substring) -> [Character] {
         var letters: [Character] = []
-        var run: [Character] = []
+        var runLength = 0
+        var runScalar: Unicode.Scalar = " "
         func flush() {
-            if run.count == 1, !letters.contains(run[0]) { letters.append(run[0]) }
-            run.removeAll(keepingCapacity: true)
+            if runLength == 1, !letters.contains(Character(runScalar)) { letters.append(Character(runScalar)) }
+            runLength = 0
         }
-        for char in text {
-            if char.isLetter, char != "π", char != "√" {
-                run.append(char)
+        for scalar in text.unicodeScalars {
+            let isLetter =
+                scalar.isASCII
+                ? isASCIILetter(UInt8(scalar.value))
+                : scalar.properties.isAlphabetic && scalar != "π" && scalar != "√"
+            if isLetter {
+                runLength += 1
+                runScalar = scalar
+            } else if scalar.properties.generalCategory == .nonspacingMark {
+                continue
             } else {
                 flush()
             }
@@ -55,35 +82,11 @@ enum TextTools {
         return letters
     }
 
-    /// True when `text` contains any run of two or more letters other than those in `allowed`.
-    static func containsWord(in text: Substring, except allowed: Set<Substring>) -> Bool {
-        var start: Substring.Index? = nil
-        var index = text.startIndex
-        while index < text.endIndex {
-            let char = text[index]
-            if char.isLetter, char != "π" {
-                if start == nil { start = index }
-            } else if let wordStart = start {
-                if text.distance(from: wordStart, to: index) > 1, !allowed.contains(text[wordStart..<index]) {
-                    return true
-                }
-                start = nil
-            }
-            index = text.index(after: index)
-        }
-        if let wordStart = start, text.distance(from: wordStart, to: text.endIndex) > 1,
-            !allowed.contains(text[wordStart...])
-        {
-            return true
-        }
-        return false
-    }
-
     /// Splits `text` at each occurrence of `separator`.
     static func split(_ text: Substring, by separator: String) -> [Substring] {
         var parts: [Substring] = []
         var rest = text
-        while let range = rest.firstRange(of: separator) {
+        while let range = rest.bytesRange(of: separator) {
             parts.append(rest[..<range.lowerBound])
             rest = rest[range.upperBound...]
         }
@@ -91,10 +94,54 @@ enum TextTools {
         return parts
     }
 
-    /// The number of times `char` occurs in `text`.
+    /// The number of times the ASCII character `char` occurs in `text`.
     static func count(of char: Character, in text: Substring) -> Int {
+        guard let byte = char.asciiValue else { return 0 }
         var count = 0
-        for c in text where c == char { count += 1 }
+        for c in text.utf8 where c == byte { count += 1 }
         return count
+    }
+}
+
+extension StringProtocol {
+    /// `hasPrefix` compared byte by byte in UTF-8 (no Unicode normalisation, much faster on hot paths).
+    func hasBytesPrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
+
+    /// The range of the first occurrence of `needle`, compared byte by byte in UTF-8; nil when absent.
+    func bytesRange(of needle: String) -> Range<Index>? {
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first else { return nil }
+        let view = utf8
+        var index = view.startIndex
+        while index != view.endIndex {
+            if view[index] == first {
+                var probe = view.index(after: index)
+                var offset = 1
+                while offset < pattern.count, probe != view.endIndex, view[probe] == pattern[offset] {
+                    probe = view.index(after: probe)
+                    offset += 1
+                }
+                if offset == pattern.count { return index..<probe }
+            }
+            index = view.index(after: index)
+        }
+        return nil
+    }
+
+    /// The range of the last occurrence of `needle`, compared byte by byte in UTF-8; nil when absent.
+    func lastBytesRange(of needle: String) -> Range<Index>? {
+        var found: Range<Index>? = nil
+        var rest = self[...]
+        while let range = rest.bytesRange(of: needle) {
+            found = range
+            rest = rest[range.upperBound...]
+        }
+        return found
+    }
+
+    /// `hasSuffix` compared byte by byte in UTF-8.
+    func hasBytesSuffix(_ suffix: String) -> Bool {
+        let count = suffix.utf8.count
+        return utf8.count >= count && utf8.suffix(count).elementsEqual(suffix.utf8)
     }
 }

@@ -1,0 +1,124 @@
+extension CouncilConfig {
+    /// The effective configuration as TOML: every key, defaults included, in the order of the shipped file.
+    ///
+    /// Secrets are never printed: comment lines show `********` and where each secret came from. The output
+    /// loads back to an equal configuration. This is what `council config check` prints.
+    public func renderEffective() -> String {
+        var out = TOMLRenderer()
+        out.comment("Effective Council configuration (\(sourcePath.map { "file \($0)" } ?? "defaults only")).")
+        out.table("node")
+        out.key("name", string: node.name)
+        out.key("state_dir", string: node.stateDirectory)
+
+        out.table("mqtt")
+        out.key("url", string: mqtt.url.description)
+        out.key("base_topic", string: mqtt.baseTopic)
+        out.key("client_id", string: mqtt.clientID)
+        out.key("protocol", string: mqtt.protocolVersion.rawValue)
+        out.key("username", string: mqtt.username)
+        out.key("password_file", string: mqtt.passwordFile)
+        out.key("password_env", string: mqtt.passwordEnvironmentVariable)
+        out.comment("password: \(Self.describeSecret(mqtt.password, mqtt.passwordSource))")
+        out.key("keepalive_s", integer: mqtt.keepaliveSeconds)
+        out.key("session_expiry_s", integer: mqtt.sessionExpirySeconds)
+        out.key("reconnect_min_s", integer: mqtt.reconnectMinSeconds)
+        out.key("reconnect_max_s", integer: mqtt.reconnectMaxSeconds)
+        out.key("max_payload_bytes", integer: mqtt.maxPayloadBytes)
+        out.key("ca_file", string: mqtt.caFile)
+        out.key("cert_file", string: mqtt.certFile)
+        out.key("key_file", string: mqtt.keyFile)
+        out.key("tls_insecure", bool: mqtt.tlsInsecure)
+
+        out.table("journal")
+        out.key("synchronous", string: journal.synchronous.rawValue)
+        out.key("dedupe_window_s", integer: journal.dedupeWindowSeconds)
+
+        out.table("requests")
+        out.key("default_timeout_s", integer: requests.defaultTimeoutSeconds)
+
+        out.table("log")
+        out.key("level", string: log.level.rawValue)
+
+        for model in models {
+            out.arrayTable("models")
+            out.key("name", string: model.name)
+            out.key("provider", string: model.provider.rawValue)
+            out.key("endpoint", string: model.endpoint)
+            out.key("model", string: model.model)
+            out.key("tier", string: model.tier.rawValue)
+            out.key("api_key_env", string: model.apiKeyEnvironmentVariable)
+            out.key("api_key_file", string: model.apiKeyFile)
+            out.comment("api key: \(Self.describeSecret(model.apiKey, model.apiKeySource))")
+            out.key("input_usd_per_mtok", double: model.inputUSDPerMillionTokens)
+            out.key("output_usd_per_mtok", double: model.outputUSDPerMillionTokens)
+        }
+        if models.isEmpty { out.comment("\nNo [[models]] configured: only the exact local skills answer.") }
+
+        out.table("budget")
+        out.key("daily_usd", double: budget.dailyUSD)
+        out.key("monthly_usd", double: budget.monthlyUSD)
+        out.key("timezone", string: budget.timezone)
+
+        out.table("router")
+        out.key("cloud_escalation", bool: router.cloudEscalation)
+
+        out.table("sandbox")
+        out.key("enabled", bool: sandbox.enabled)
+        return out.text
+    }
+
+    private static func describeSecret(_ secret: Secret?, _ source: SecretSource) -> String {
+        guard let secret else { return "none" }
+        return "\(secret) (from \(source))"
+    }
+}
+
+/// Writes TOML text: tables, keys with correctly quoted values, comments.
+struct TOMLRenderer {
+    private(set) var text = ""
+
+    mutating func table(_ name: String) { text += "\n[\(name)]\n" }
+
+    mutating func arrayTable(_ name: String) { text += "\n[[\(name)]]\n" }
+
+    mutating func comment(_ line: String) {
+        for part in line.split(separator: "\n", omittingEmptySubsequences: false) {
+            text += part.isEmpty ? "\n" : "# \(part)\n"
+        }
+    }
+
+    mutating func key(_ key: String, string value: String) { text += "\(key) = \(Self.quoted(value))\n" }
+
+    mutating func key(_ key: String, integer value: Int) { text += "\(key) = \(value)\n" }
+
+    mutating func key(_ key: String, double value: Double) { text += "\(key) = \(value.description)\n" }
+
+    mutating func key(_ key: String, bool value: Bool) { text += "\(key) = \(value)\n" }
+
+    /// `value` as a TOML basic string.
+    static func quoted(_ value: String) -> String {
+        var result = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case "\u{08}": result += "\\b"
+            case "\u{0C}": result += "\\f"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default:
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}
+
+/// `text` in double quotes with TOML escapes, as error messages and the rendered configuration show strings.
+///
+/// Used instead of `String.debugDescription`, which TOMLKit redeclares to return the string unquoted.
+func tomlQuoted(_ text: String) -> String { TOMLRenderer.quoted(text) }

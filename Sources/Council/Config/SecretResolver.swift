@@ -1,0 +1,69 @@
+/// Finds secrets (the broker password, model API keys) in credentials, files and the environment.
+enum SecretResolver {
+    /// The name of the systemd credential that holds the broker password.
+    static let passwordCredential = "mqtt_password"
+
+    /// The broker password: `$CREDENTIALS_DIRECTORY/mqtt_password` when it exists, else `password_file`,
+    /// else the variable named by `password_env`. An unreadable configured file is a problem.
+    static func mqttPassword(
+        _ mqtt: CouncilConfig.MQTTSection, environment: [String: String], problems: ProblemList
+    ) -> (Secret?, SecretSource) {
+        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
+            let path = "\(directory)/\(passwordCredential)"
+            if FileText.isRegularFile(path) {
+                if let secret = readSecret(path, key: "credential \(passwordCredential)", problems: problems) {
+                    return (secret, .credential(path: path))
+                }
+                return (nil, .none)
+            }
+        }
+        return fileOrEnvironment(
+            file: mqtt.passwordFile, fileKey: "mqtt.password_file",
+            variable: mqtt.passwordEnvironmentVariable, environment: environment, problems: problems)
+    }
+
+    /// A model's API key: `api_key_file`, else the variable named by `api_key_env`.
+    static func apiKey(
+        _ model: CouncilConfig.Model, key: String, environment: [String: String], problems: ProblemList
+    ) -> (Secret?, SecretSource) {
+        fileOrEnvironment(
+            file: model.apiKeyFile, fileKey: "\(key).api_key_file",
+            variable: model.apiKeyEnvironmentVariable, environment: environment, problems: problems)
+    }
+
+    private static func fileOrEnvironment(
+        file: String, fileKey: String, variable: String, environment: [String: String], problems: ProblemList
+    ) -> (Secret?, SecretSource) {
+        if !file.isEmpty {
+            guard let secret = readSecret(file, key: fileKey, problems: problems) else { return (nil, .none) }
+            return (secret, .file(path: file))
+        }
+        if !variable.isEmpty, let value = environment[variable], !value.isEmpty {
+            return (Secret(trimmingLineEnd(value)), .environment(variable: variable))
+        }
+        return (nil, .none)
+    }
+
+    /// The file's contents without trailing line breaks; a problem naming `key` (never the contents) if unreadable.
+    private static func readSecret(_ path: String, key: String, problems: ProblemList) -> Secret? {
+        do {
+            let text = trimmingLineEnd(try FileText.read(path))
+            guard !text.isEmpty else {
+                problems.add(.unreadableSecret, key: key, "\(key): \(path) is empty")
+                return nil
+            }
+            return Secret(text)
+        } catch {
+            problems.add(.unreadableSecret, key: key, "\(key): cannot read \(path): \(error.reason)")
+            return nil
+        }
+    }
+
+    private static func trimmingLineEnd(_ text: String) -> String {
+        var text = Substring(text)
+        while let last = text.unicodeScalars.last, last == "\n" || last == "\r" {
+            text = Substring(text.unicodeScalars.dropLast())
+        }
+        return String(text)
+    }
+}

@@ -1,0 +1,116 @@
+/// Answers arithmetic-type questions exactly: plain expressions and their phrasing in words ("12 times 13",
+/// "the square root of 50", "log base 2 of 64", "25% of 80% of 160"), percentages ("what percent of 80 is 20",
+/// "increase 50 by 10%"), number theory (primality, the n-th prime, sums of primes, factorisations, GCD and LCM)
+/// and counting ("10 choose 3", "how many ways to choose 3 items from 10"). Returns nil for anything it does not
+/// fully understand.
+public struct ArithmeticRecognizer: MathRecognizer {
+    /// Creates the recogniser.
+    public init() {}
+
+    /// Solves the question, or returns nil when any part of it is not understood.
+    public func solve(_ question: MathQuestion) -> MathAnswer? {
+        let core = ArithmeticRecognizer.stripLeadIn(Substring(question.core))
+        guard !core.isEmpty, core.utf8.count <= 1_000 else { return nil }
+        let hasLetters = core.utf8.contains { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) }
+        if hasLetters {
+            for form in ArithmeticRecognizer.phraseForms {
+                if let answer = form(core) { return answer }
+            }
+        }
+        return ArithmeticRecognizer.expressionAnswer(core, original: core)
+    }
+
+    /// The phrase forms tried before the general expression path, most specific first.
+    private static let phraseForms: [@Sendable (Substring) -> MathAnswer?] = [
+        PrimePhrases.isPrime, PrimePhrases.nthPrime, PrimePhrases.sumOfFirstPrimes, PrimePhrases.factorization,
+        DivisorPhrases.gcdOrLcm, PercentPhrases.whatPercent, PercentPhrases.change, CountingPhrases.choose,
+        CountingPhrases.arrangements,
+    ]
+
+    /// Lead-ins the normaliser may have left (recognisers can be called with any core).
+    private static let leadIns = [
+        "what is", "what's", "whats", "calculate", "compute", "evaluate", "work out", "simplify", "find",
+        "how much is", "the value of", "value of",
+    ]
+
+    static func stripLeadIn(_ text: Substring) -> Substring {
+        var text = text
+        while let last = text.last, last == "?" || last == " " || last == "=" { text = text.dropLast() }
+        var changed = true
+        while changed {
+            changed = false
+            text = text.drop(while: { $0 == " " })
+            for leadIn in leadIns where text.hasPrefix(leadIn) {
+                let rest = text.dropFirst(leadIn.count)
+                if let next = rest.first, next.isLetter { continue }
+                text = rest.drop(while: { $0 == " " || $0 == ":" })
+                changed = true
+                break
+            }
+        }
+        return text
+    }
+
+    /// A whole question as an expression, accepting a trailing parenthetical that restates it
+    /// ("8! (8 factorial)").
+    static func expressionAnswer(_ text: Substring, original: Substring) -> MathAnswer? {
+        let style = NumberStyle.of(original, fallback: .decimal)
+        if let (main, restated) = splitRestatement(text), let expr = parse(main),
+            let restatement = parse(restated), restates(expr, restatement)
+        {
+            return answer(for: expr, style: style)
+        }
+        guard let expr = parse(text) else { return nil }
+        return answer(for: expr, style: style)
+    }
+
+    private static func answer(for expr: Expr, style: NumberStyle) -> MathAnswer? {
+        guard !ExpressionAnswer.hasAmbiguousPercent(expr) else { return nil }
+        return ExpressionAnswer.answer(for: expr, style: style)
+    }
+
+    /// Parses words and symbols into an expression with no variables; nil when anything is not understood.
+    static func parse(_ text: Substring) -> Expr? {
+        guard let rewritten = PhraseRewriter.rewrite(text) else { return nil }
+        return try? ExpressionParser.parse(Substring(rewritten), variables: [])
+    }
+
+    /// The value of a phrase that must be a whole number ("97", "2^61 - 1", "1,000").
+    static func integer(_ text: Substring) -> BigInt? {
+        guard let expr = parse(text), let value = try? ExpressionEvaluator.evaluate(expr),
+            let rational = value.rationalValue, rational.isInteger
+        else { return nil }
+        return rational.numerator
+    }
+
+    /// "A (B)" where the parenthesis closes the text and is preceded by a space: the parts A and B.
+    private static func splitRestatement(_ text: Substring) -> (Substring, Substring)? {
+        guard text.last == ")" else { return nil }
+        var depth = 0
+        var index = text.index(before: text.endIndex)
+        while true {
+            let char = text[index]
+            if char == ")" { depth += 1 }
+            if char == "(" {
+                depth -= 1
+                if depth == 0 { break }
+            }
+            guard index > text.startIndex else { return nil }
+            index = text.index(before: index)
+        }
+        guard index > text.startIndex, text[text.index(before: index)] == " " else { return nil }
+        let main = text[..<index].dropLast()
+        let inner = text[text.index(after: index)..<text.index(before: text.endIndex)]
+        guard !main.isEmpty, !inner.isEmpty else { return nil }
+        return (main, inner)
+    }
+
+    /// True when `restatement` says the same as `expr`: the same expression, or the same exact value.
+    private static func restates(_ expr: Expr, _ restatement: Expr) -> Bool {
+        if expr == restatement { return true }
+        guard let a = try? ExpressionEvaluator.evaluate(expr), let b = try? ExpressionEvaluator.evaluate(restatement),
+            a.isExact
+        else { return false }
+        return a == b
+    }
+}

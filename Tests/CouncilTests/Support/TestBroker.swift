@@ -1,0 +1,96 @@
+import Foundation
+
+/// A real mosquitto on a free loopback port, started for one test and stopped after it.
+final class TestBroker: @unchecked Sendable {  // mutated only by the test that owns it
+    let port: Int
+    let directory: URL
+    private let process = Process()
+
+    /// Starts mosquitto with TCP_NODELAY (as `make run` does) and waits until it accepts connections.
+    init(extraConfiguration: String = "") throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("council-broker-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        port = try Self.freePort()
+        let configuration = """
+            listener \(port) 127.0.0.1
+            allow_anonymous true
+            set_tcp_nodelay true
+            persistence false
+            \(extraConfiguration)
+            """
+        let configFile = directory.appendingPathComponent("mosquitto.conf")
+        try configuration.write(to: configFile, atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: Self.mosquittoPath())
+        process.arguments = ["-c", configFile.path]
+        let log = directory.appendingPathComponent("mosquitto.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let deadline = Date().addingTimeInterval(5)
+        while !Self.accepts(port: port) {
+            guard Date() < deadline, process.isRunning else {
+                throw BrokerError("mosquitto did not start on port \(port): " + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
+            }
+            usleep(20_000)
+        }
+    }
+
+    var url: String { "mqtt://127.0.0.1:\(port)" }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    deinit { stop() }
+
+    static func mosquittoPath() -> String {
+        for candidate in ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"]
+        where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        return "/usr/sbin/mosquitto"
+    }
+
+    /// A port that was free a moment ago (the kernel picks it).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw BrokerError("no free port: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}
+
+struct BrokerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
