@@ -79,13 +79,13 @@ final class DurabilityTests: XCTestCase {
             qos: 1, responseTopic: "answers/kill", correlationData: Array("kill-1".utf8)))
         try await waitUntilJournaled(databasePath: state + "/council.db", count: 1)
         kill(slow.processIdentifier, SIGKILL)
-        slow.waitUntilExit()
+        waitForExit(slow)
         XCTAssertTrue(recorder.messages.filter { $0.topic == "answers/kill" }.isEmpty, "no reply before the kill")
 
         let restarted = try startServe(config: configFile, broker: broker, state: state, delayMillis: 0)
         defer {
-            restarted.terminate()
-            restarted.waitUntilExit()
+            kill(restarted.processIdentifier, SIGTERM)
+            waitForExit(restarted)
         }
         _ = await recorder.wait(timeout: .seconds(10)) { $0.topic == "answers/kill" }
         try await Task.sleep(for: .milliseconds(1500))

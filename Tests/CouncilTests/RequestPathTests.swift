@@ -119,7 +119,10 @@ final class RequestPathTests: XCTestCase {
         let data = try XCTUnwrap(health["data"]?.objectValue)
         XCTAssertEqual(data["status"], "ok")
         XCTAssertEqual(data["mqtt"]?.objectValue?["connected"], true)
-        XCTAssertEqual(data["journal"]?.objectValue?["pending"]?.intValue, 0)
+        // The health request itself is journaled and pending while it is answered; an earlier reply's entry may
+        // still be on its way to `done`.
+        let pending = try XCTUnwrap(data["journal"]?.objectValue?["pending"]?.intValue)
+        XCTAssertTrue((1...2).contains(pending), "pending = \(pending)")
     }
 
     func testStatusIsOnlineWhileServingAndOfflineAfterStop() async throws {

@@ -27,7 +27,7 @@ import Testing
         ("integral of 0.5x dx", "0.25x² + C"),
         ("Calculate the integral of 2x dx from 0 to 3", "9"),
         ("integrate x^2 from 1 to 2", "7/3 ≈ 2.333333"),
-        ("the definite integral of x^3 - x between -1 and 2", "9/4 ≈ 2.25"),
+        ("the definite integral of x^3 - x between -1 and 2", "9/4"),
         ("integral from 0 to 1 of x^2 dx", "1/3 ≈ 0.333333"),
         ("integral of x^2 dx from x = 0 to x = 3", "9"),
         ("integral of x dx from 0 to 1.5", "1.125"),

@@ -87,7 +87,7 @@ struct BigIntTests {
             #expect(a * (b + c) == a * b + a * c)
             #expect(a * b == b * a)
             #expect(-(-a) == a)
-            #expect((a < b) == (a - b).signum < 0)
+            #expect((a < b) == ((a - b).signum < 0))
         }
     }
 

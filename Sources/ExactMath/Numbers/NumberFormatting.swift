@@ -9,7 +9,8 @@ public enum NumberFormatting {
         case .exact(let term):
             if let rational = term.rationalValue {
                 let exact = Format.rational(rational, style: style)
-                if Format.isPlainDecimal(rational, style: style) { return (exact, nil) }
+                // A terminating fraction is exact as written (1/2 is 0.5, not ≈ 0.5): no approximation to add.
+                if Format.isPlainDecimal(rational, style: style) || rational.terminatesAsDecimal { return (exact, nil) }
                 return (exact, Format.unicodeMinus(rational.decimalString(maxFractionDigits: 6)))
             }
             let exact = ExpressionPrinter.text(ExpressionEvaluator.expression(for: term), style: style)

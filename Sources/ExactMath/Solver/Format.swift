@@ -97,7 +97,7 @@ public enum Format {
         _ value: Rational, style: NumberStyle = .fraction, fractionDigits: Int = 6
     ) -> String {
         let exact = rational(value, style: style)
-        if isPlainDecimal(value, style: style) { return exact }
+        if isPlainDecimal(value, style: style) || value.terminatesAsDecimal { return exact }
         return exact + " ≈ " + unicodeMinus(value.decimalString(maxFractionDigits: fractionDigits))
     }
 

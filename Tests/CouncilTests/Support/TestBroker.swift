@@ -40,9 +40,11 @@ final class TestBroker: @unchecked Sendable {  // mutated only by the test that 
     var url: String { "mqtt://127.0.0.1:\(port)" }
 
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        // SIGKILL: children spawned from test threads inherit a mask that blocks SIGTERM, and a test broker holds
+        // nothing worth a clean shutdown.
+        if process.processIdentifier > 0 {
+            kill(process.processIdentifier, SIGKILL)
+            waitForExit(process)
         }
         try? FileManager.default.removeItem(at: directory)
     }
@@ -93,4 +95,17 @@ final class TestBroker: @unchecked Sendable {  // mutated only by the test that 
 struct BrokerError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Waits up to `seconds` for a child process to exit. (`Process.waitUntilExit` spins a run loop when called from a
+/// Swift concurrency thread on Linux, so tests poll instead.)
+func waitForExit(_ process: Process, seconds: Double = 10) {
+    let deadline = Date().addingTimeInterval(seconds)
+    let pid = process.processIdentifier
+    while Date() < deadline {
+        var status: Int32 = 0
+        let reaped = waitpid(pid, &status, WNOHANG)
+        if reaped == pid || (reaped == -1 && errno == ECHILD) { return }
+        usleep(5_000)
+    }
 }
