@@ -55,10 +55,12 @@ func startEcho(port: Int) async throws -> MQTTClient {
     try await echo.waitUntilConnected(timeout: .seconds(5))
     try await echo.subscribe(Subscription("echo/request/#", qos: 1))
     Task {
-        for await message in echo.messages {
-            guard let topic = message.responseTopic else { continue }
-            try? echo.publish(OutboundMessage(
-                topic: topic, payload: message.payload, qos: 1, correlationData: message.correlationData))
+        while let batch = await echo.receive() {
+            for message in batch {
+                guard let topic = message.responseTopic else { continue }
+                try? echo.publish(OutboundMessage(
+                    topic: topic, payload: message.payload, qos: 1, correlationData: message.correlationData))
+            }
         }
     }
     return echo

@@ -5,16 +5,14 @@ import Synchronization
 /// An MQTT client on libmosquitto that stays connected: it reconnects with exponential backoff, re-subscribes and
 /// republishes its announcements (retained status and info) on every CONNACK, and logs while it is disconnected.
 ///
-/// Received messages arrive on `messages`. Publishing and subscribing are safe from any thread or task; nothing
-/// here blocks the caller on the network.
+/// Received messages arrive in batches from `receive()`, or one by one from `messages()`; use one of the two.
+/// Publishing and subscribing are safe from any thread or task; nothing here blocks the caller on the network.
 public final class MQTTClient: Sendable {
-    /// Every message received on the client's subscriptions, in arrival order.
-    public let messages: AsyncStream<InboundMessage>
+    private let inbox = Inbox()
 
     private let options: BusOptions
     private let logger: Logger
     private let state: Mutex<ClientState>
-    private let messageSink: AsyncStream<InboundMessage>.Continuation
     // Set once in init, before any callback can run; only used through libmosquitto's thread-safe calls.
     nonisolated(unsafe) private var mosquitto: Mosquitto!
 
@@ -23,8 +21,26 @@ public final class MQTTClient: Sendable {
         self.options = options
         self.logger = logger
         self.state = Mutex(ClientState(subscriptions: options.subscriptions))
-        (messages, messageSink) = AsyncStream.makeStream(of: InboundMessage.self, bufferingPolicy: .unbounded)
         mosquitto = try Mosquitto(options: options, delegate: Delegate(client: self))
+    }
+
+    /// Every message received since the last call, in arrival order, waiting for at least one; nil once the client
+    /// has stopped and everything received was handed out.
+    public func receive() async -> [InboundMessage]? {
+        await inbox.next()
+    }
+
+    /// The received messages one by one, for consumers that do not batch. Call it once, and not with `receive()`.
+    public func messages() -> AsyncStream<InboundMessage> {
+        let (stream, continuation) = AsyncStream.makeStream(of: InboundMessage.self)
+        let pump = Task { [inbox] in
+            while let batch = await inbox.next() {
+                for message in batch { continuation.yield(message) }
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in pump.cancel() }
+        return stream
     }
 
     /// The broker address as logged, without credentials.
@@ -158,7 +174,7 @@ public final class MQTTClient: Sendable {
     }
 
     /// Publishes `farewell` (e.g. the retained offline status) and waits for it, then disconnects cleanly and stops
-    /// the network thread. The message stream finishes.
+    /// the network thread. Messages received before the disconnect are still handed out.
     public func stop(farewell: [OutboundMessage] = [], timeout: Duration = .seconds(3)) async {
         if isConnected {
             for message in farewell {
@@ -187,7 +203,7 @@ public final class MQTTClient: Sendable {
                 }
             }
         }
-        messageSink.finish()
+        inbox.finish()
     }
 
     /// Watches the network thread: logs at `critical` when it has not made progress for `stallAfter` (a blocked DNS
@@ -348,7 +364,7 @@ public final class MQTTClient: Sendable {
     }
 
     fileprivate func didReceive(_ message: InboundMessage) {
-        messageSink.yield(message)
+        inbox.push(message)
     }
 
     fileprivate func didSubscribe(messageID: Int32, grantedQoS: [Int32]) {

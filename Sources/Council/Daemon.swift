@@ -20,8 +20,7 @@ public final class Daemon: Sendable {
     private let handler: RequestHandler
     private let startedAtMillis = unixMillis()
     private let inFlight = Mutex(0)
-    private let completed: AsyncStream<Int64>.Continuation
-    private let completedIDs: AsyncStream<Int64>
+    private let completions = Completions()
 
     /// Opens the state folder and database and prepares the MQTT client; nothing is sent until `run`.
     public init(settings: DaemonSettings, skills: [any Skill], logger: Logger) throws {
@@ -31,7 +30,6 @@ public final class Daemon: Sendable {
         database = try StoreSchema.open(path: settings.databasePath, options: .init(synchronous: settings.synchronous))
         journal = try Journal(database: database, dedupeWindowMillis: settings.dedupeWindowMillis)
         decoder = RequestDecoder(topics: settings.topics, maxPayloadBytes: settings.maxPayloadBytes)
-        (completedIDs, completed) = AsyncStream.makeStream(of: Int64.self)
 
         var options = settings.bus
         let topics = settings.topics
@@ -58,16 +56,23 @@ public final class Daemon: Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.bus.superviseNetworkThread() }
             group.addTask { await self.markCompletedEntries() }
+            group.addTask { await self.pruneJournalPeriodically() }
             group.addTask {
                 await shutdown.wait()
                 await self.stop()
             }
             group.addTask { await self.replayPending() }
-            for await message in bus.messages {
-                let receivedAt = unixMillis()
-                group.addTask { await self.process(message, receivedAtMillis: receivedAt) }
+            while let batch = await bus.receive() {
+                for (request, journalID) in admit(batch, receivedAtMillis: unixMillis()) {
+                    if settings.testDelayBeforeAnswerMillis == 0, let result = handler.answerImmediately(request) {
+                        send(result, for: request, journalID: journalID)
+                    } else {
+                        inFlight.withLock { $0 += 1 }
+                        group.addTask { await self.answer(request, journalID: journalID) }
+                    }
+                }
             }
-            completed.finish()
+            completions.finish()
             group.cancelAll()
         }
         database.close()
@@ -76,58 +81,78 @@ public final class Daemon: Sendable {
 
     // MARK: - Requests
 
-    private func process(_ message: InboundMessage, receivedAtMillis: Int64) async {
-        guard let (reply, decoded) = decoder.decode(message, receivedAtMillis: receivedAtMillis) else {
-            logger.debug("ignoring a message on \(message.topic)")
-            return
-        }
-        let request: Request
-        switch decoded {
-        case .failure(let error):
-            send(.error(error, transaction: reply.transaction), to: reply, journalID: nil, op: "?")
-            return
-        case .success(let decodedRequest):
-            request = decodedRequest
-        }
-        let entry = JournalEntry(
-            id: 0, op: request.op, topic: message.topic, payload: message.payload, replyTopic: reply.topic,
-            correlationData: reply.correlationData, receivedAtMillis: receivedAtMillis,
-            expiresAtMillis: request.expiresAtMillis)
-        let id: Int64
-        do {
-            switch try journal.admit(entry, transaction: Self.transactionKey(reply.transaction), nowMillis: receivedAtMillis) {
-            case .duplicate:
-                logger.debug("dropping a redelivered request", metadata: ["topic": "\(message.topic)"])
-                return
-            case .admitted(let admittedID):
-                id = admittedID
+    /// Decodes a batch of messages, answers the malformed and expired ones at once, and journals the rest in one
+    /// transaction (group commit) together with the replies acknowledged since the last batch. Returns the requests
+    /// to answer with their journal ids; duplicates (QoS 1 redeliveries) are dropped.
+    private func admit(_ batch: [InboundMessage], receivedAtMillis now: Int64) -> [(Request, Int64)] {
+        var requests: [Request] = []
+        var arrivals: [Journal.Arrival] = []
+        for message in batch {
+            guard let (reply, decoded) = decoder.decode(message, receivedAtMillis: now) else {
+                logger.debug("ignoring a message on \(message.topic)")
+                continue
             }
-        } catch {
-            logger.error("could not journal a request: \(error)")
-            send(.error(RequestError(.internal, "could not record the request: \(error)"), transaction: reply.transaction),
-                to: reply, journalID: nil, op: request.op)
-            return
+            switch decoded {
+            case .failure(let error):
+                send(.error(error, transaction: reply.transaction), to: reply, journalID: nil, op: "?")
+            case .success(let request) where request.expiresAtMillis.map { $0 <= now } ?? false:
+                send(.error(Self.expiredError, transaction: reply.transaction), to: reply, journalID: nil, op: request.op)
+            case .success(let request):
+                requests.append(request)
+                arrivals.append(Journal.Arrival(
+                    JournalEntry(
+                        id: 0, op: request.op, topic: message.topic, payload: message.payload, replyTopic: reply.topic,
+                        correlationData: reply.correlationData, receivedAtMillis: now,
+                        expiresAtMillis: request.expiresAtMillis),
+                    transaction: Self.transactionKey(reply.transaction)))
+            }
         }
-        await answer(request, journalID: id)
+        let done = completions.drain()
+        guard !arrivals.isEmpty || !done.isEmpty else { return [] }
+        let admissions: [Admission]
+        do {
+            admissions = try journal.record(arrivals: arrivals, done: done, nowMillis: now)
+        } catch {
+            logger.error("could not journal \(arrivals.count) requests: \(error)")
+            completions.add(done)
+            for request in requests {
+                send(.error(RequestError(.internal, "could not record the request: \(error)"),
+                    transaction: request.reply.transaction), to: request.reply, journalID: nil, op: request.op)
+            }
+            return []
+        }
+        var admitted: [(Request, Int64)] = []
+        for (request, admission) in zip(requests, admissions) {
+            if case .admitted(let id) = admission {
+                admitted.append((request, id))
+            } else {
+                logger.debug("dropping a redelivered request", metadata: ["op": "\(request.op)"])
+            }
+        }
+        return admitted
     }
 
+    private static let expiredError = RequestError(.expired, "the request's deadline passed before it could be answered")
+
+    /// Answers a request that needs waiting for (or is replayed), on its own task. The caller counted it in flight.
     private func answer(_ request: Request, journalID: Int64) async {
-        inFlight.withLock { $0 += 1 }
         defer { inFlight.withLock { $0 -= 1 } }
         if settings.testDelayBeforeAnswerMillis > 0 {
             try? await Task.sleep(for: .milliseconds(settings.testDelayBeforeAnswerMillis))
         }
         if let expiry = request.expiresAtMillis, expiry <= unixMillis() {
-            send(.error(RequestError(.expired, "the request's deadline passed before it could be answered"),
-                transaction: request.reply.transaction), to: request.reply, journalID: journalID, op: request.op)
+            send(.failure(Self.expiredError), for: request, journalID: journalID)
             return
         }
-        let reply: Reply
-        switch await handler.handle(request) {
-        case .success(let data): reply = .ok(data, transaction: request.reply.transaction)
-        case .failure(let error): reply = .error(error, transaction: request.reply.transaction)
+        send(await handler.handle(request), for: request, journalID: journalID)
+    }
+
+    private func send(_ result: Result<JSONObject, RequestError>, for request: Request, journalID: Int64) {
+        let transaction = request.reply.transaction
+        switch result {
+        case .success(let data): send(.ok(data, transaction: transaction), to: request.reply, journalID: journalID, op: request.op)
+        case .failure(let error): send(.error(error, transaction: transaction), to: request.reply, journalID: journalID, op: request.op)
         }
-        send(reply, to: request.reply, journalID: journalID, op: request.op)
     }
 
     private enum Reply {
@@ -146,10 +171,10 @@ public final class Daemon: Sendable {
         }
         let message = OutboundMessage(
             topic: address.topic, payload: payload, qos: 1, retain: false, correlationData: address.correlationData)
-        let completed = self.completed
+        let completions = self.completions
         do {
             try bus.publish(message) { delivered in
-                if delivered, let journalID { completed.yield(journalID) }
+                if delivered, let journalID { completions.add(journalID) }
             }
         } catch {
             // The entry stays pending and is answered after the next start.
@@ -157,14 +182,31 @@ public final class Daemon: Sendable {
         }
     }
 
-    /// Marks journal entries done, off the MQTT network thread.
+    /// Marks acknowledged replies' journal entries done, in batches, off the MQTT network thread. Under load the
+    /// request loop folds them into its own transaction first, so this mostly runs when traffic is light.
     private func markCompletedEntries() async {
-        for await id in completedIDs {
+        var running = true
+        while running {
+            running = await completions.waitForMore()
+            let ids = completions.drain()
             do {
-                _ = try journal.markDone(id: id, nowMillis: unixMillis())
+                try journal.markDone(ids: ids, nowMillis: unixMillis())
             } catch {
-                logger.error("could not mark journal entry \(id) done: \(error)")
+                logger.error("could not mark \(ids.count) journal entries done: \(error)")
             }
+        }
+    }
+
+    /// Deletes finished journal entries older than the dedupe window, hourly.
+    private func pruneJournalPeriodically() async {
+        while !Task.isCancelled {
+            do {
+                let removed = try journal.prune(nowMillis: unixMillis())
+                if removed > 0 { logger.debug("pruned \(removed) finished journal entries") }
+            } catch {
+                logger.warning("could not prune the journal: \(error)")
+            }
+            try? await Task.sleep(for: .seconds(3600))
         }
     }
 
@@ -194,10 +236,11 @@ public final class Daemon: Sendable {
             guard let (_, decoded) = decoder.decode(message, receivedAtMillis: entry.receivedAtMillis),
                 case .success(var request) = decoded
             else {
-                _ = try? journal.markDone(id: entry.id, nowMillis: unixMillis())
+                _ = try? journal.markDone(id: entry.id, nowMillis: unixMillis())  // no longer a valid request
                 continue
             }
             request.expiresAtMillis = entry.expiresAtMillis
+            inFlight.withLock { $0 += 1 }
             await answer(request, journalID: entry.id)
         }
     }

@@ -26,8 +26,37 @@ public struct RequestHandler: Sendable {
 
     /// Handles one request and returns the reply's `data`, or the error to send.
     public func handle(_ request: Request) async -> Result<JSONObject, RequestError> {
+        if let immediate = answerImmediately(request) { return immediate }
+        guard request.op == "ask", case .success(let question) = askQuestion(request.body) else {
+            return .failure(RequestError(.internal, "\(request.op) could not be answered"))
+        }
+        let started = monotonicMillis()
+        do {
+            let routed = try await cascade.route(question)
+            return .success(Self.askData(routed, durationMillis: monotonicMillis() - started))
+        } catch let error as RouterError {
+            return .failure(Self.requestError(error))
+        } catch {
+            return .failure(RequestError(.internal, "ask failed: \(error)"))
+        }
+    }
+
+    /// Answers at once when no I/O is needed: `info`, `health`, invalid requests, questions an exact skill answers
+    /// while claiming. Nil when the answer must be awaited with `handle`.
+    public func answerImmediately(_ request: Request) -> Result<JSONObject, RequestError>? {
         switch request.op {
-        case "ask": return await ask(request.body)
+        case "ask":
+            let started = monotonicMillis()
+            let question: Question
+            switch askQuestion(request.body) {
+            case .failure(let error): return .failure(error)
+            case .success(let valid): question = valid
+            }
+            switch cascade.routeImmediately(question) {
+            case .success(let routed): return .success(Self.askData(routed, durationMillis: monotonicMillis() - started))
+            case .failure(let error): return .failure(Self.requestError(error))
+            case nil: return nil
+            }
         case "info": return .success(status.info())
         case "health": return .success(status.health())
         default:
@@ -36,8 +65,8 @@ public struct RequestHandler: Sendable {
         }
     }
 
-    private func ask(_ body: JSONObject) async -> Result<JSONObject, RequestError> {
-        let started = monotonicMillis()
+    /// Validates an `ask` body.
+    private func askQuestion(_ body: JSONObject) -> Result<Question, RequestError> {
         guard case .string(let prompt)? = body["prompt"] else {
             let problem = body["prompt"] == nil ? "is missing" : "must be a string"
             return .failure(RequestError(.badRequest, "ask: 'prompt' \(problem)"))
@@ -55,16 +84,13 @@ public struct RequestHandler: Sendable {
         if case .number(let cost)? = body["max_cost_usd"], cost.doubleValue < 0 {
             return .failure(RequestError(.badRequest, "ask: 'max_cost_usd' must not be negative"))
         }
-        let question = Question(prompt: prompt, session: body["session"]?.stringValue)
-        do {
-            let routed = try await cascade.route(question)
-            return .success(Self.askData(routed, durationMillis: monotonicMillis() - started))
-        } catch let error as RouterError {
-            let code = ErrorCode(rawValue: error.code) ?? .internal
-            return .failure(RequestError(code, error.message, data: ["route": .array(error.route.map { .string($0) })]))
-        } catch {
-            return .failure(RequestError(.internal, "ask failed: \(error)"))
-        }
+        return .success(Question(prompt: prompt, session: body["session"]?.stringValue))
+    }
+
+    private static func requestError(_ error: RouterError) -> RequestError {
+        RequestError(
+            ErrorCode(rawValue: error.code) ?? .internal, error.message,
+            data: ["route": .array(error.route.map { .string($0) })])
     }
 
     private static func askData(_ routed: Routed, durationMillis: Double) -> JSONObject {

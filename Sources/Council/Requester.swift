@@ -43,7 +43,9 @@ public final class Requester: Sendable {
         try await bus.waitUntilConnected(timeout: timeout)
         try await bus.subscribe(Subscription(replyTopic, qos: 1), timeout: timeout)
         Task { [self] in
-            for await message in bus.messages { deliver(message) }
+            while let batch = await bus.receive() {
+                for message in batch { deliver(message) }
+            }
         }
     }
 

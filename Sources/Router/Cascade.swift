@@ -38,11 +38,26 @@ public struct Cascade: Sendable {
 
     /// Routes a question to the first skill that claims it confidently and returns its answer.
     public func route(_ question: Question) async throws -> Routed {
+        let (claim, route) = try select(question)
+        return Routed(answer: try await claim.resolve(), route: route)
+    }
+
+    /// Routes without waiting: the answer when the winning claim already holds it, the `no_backend` error when no
+    /// skill claims the question, nil when the winner must be awaited (`route`).
+    public func routeImmediately(_ question: Question) -> Result<Routed, RouterError>? {
+        do {
+            let (claim, route) = try select(question)
+            return claim.immediate.map { .success(Routed(answer: $0, route: route)) }
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func select(_ question: Question) throws(RouterError) -> (Claim, [String]) {
         var route: [String] = []
         for skill in skills {
             route.append(skill.name)
-            guard let claim = skill.claim(question), claim.confidence >= minimumConfidence else { continue }
-            return Routed(answer: try await claim.resolve(), route: route)
+            if let claim = skill.claim(question), claim.confidence >= minimumConfidence { return (claim, route) }
         }
         throw RouterError(
             code: "no_backend",

@@ -49,16 +49,21 @@ public struct Claim: Sendable {
     public var confidence: Double
     /// Produces the answer; may do I/O (an LLM call), unlike `Skill.claim`.
     public var resolve: @Sendable () async throws -> SkillAnswer
+    /// The answer, when claiming already produced it (exact skills); lets the daemon reply without a task hop.
+    public var immediate: SkillAnswer?
 
     /// A claim whose answer is already known (exact skills compute it while claiming).
     public static func answered(_ answer: SkillAnswer) -> Claim {
-        Claim(confidence: answer.confidence, resolve: { answer })
+        var claim = Claim(confidence: answer.confidence, resolve: { answer })
+        claim.immediate = answer
+        return claim
     }
 
     /// Creates a claim.
     public init(confidence: Double, resolve: @escaping @Sendable () async throws -> SkillAnswer) {
         self.confidence = confidence
         self.resolve = resolve
+        self.immediate = nil
     }
 }
 

@@ -33,42 +33,84 @@ public final class Journal: Sendable {
     /// Records a request as it arrives, or reports it as a duplicate (see the type's documentation).
     /// `entry.id` is ignored; `transaction` is the payload's `transaction` field, if any.
     public func admit(_ entry: JournalEntry, transaction: String?, nowMillis: Int64) throws -> Admission {
-        let key = DedupeKey.make(
-            replyTopic: entry.replyTopic,
-            correlationData: entry.correlationData,
-            transaction: transaction,
-            payload: entry.payload
-        )
-        let window = dedupeWindowMillis
-        let values: [SQLValue] = [
-            .text(entry.op), .text(entry.topic), .blob(entry.payload), .text(entry.replyTopic),
-            entry.correlationData.sqlValue, key.sqlValue, .integer(entry.receivedAtMillis),
-            entry.expiresAtMillis.sqlValue,
-        ]
-        return try database.transaction(.immediate) { connection in
-            // The common case, a new request, costs one statement: the unique index finds any earlier holder.
-            if try connection.run(Self.insertSQL, values) == 1 {
-                return .admitted(id: try connection.lastInsertRowID)
-            }
-            guard let key,
-                let earlier = try connection.query(
-                    "SELECT id, finished_at_ms FROM journal WHERE dedupe_key = ?", [.blob(key)]
-                ).first
-            else {
-                throw SQLiteError(
-                    extendedCode: SQLiteError.Code.error.rawValue,
-                    message: "journal insert was ignored but no entry holds its dedupe key",
-                    sql: Self.insertSQL
-                )
-            }
-            let finishedAt: Int64? = try earlier.get(1)
-            guard let finishedAt, nowMillis - finishedAt >= window else { return .duplicate }
-            // The earlier request finished long enough ago: free its key (its row stays until pruned) and admit.
-            try connection.run("UPDATE journal SET dedupe_key = NULL WHERE id = ?", [earlier[0]])
-            try connection.run(Self.insertSQL, values)
-            return .admitted(id: try connection.lastInsertRowID)
+        try record(arrivals: [Arrival(entry, transaction: transaction)], done: [], nowMillis: nowMillis)[0]
+    }
+
+    /// A request to admit: the entry and its payload's `transaction`, if any.
+    public struct Arrival: Sendable {
+        /// The request; its `id` is ignored.
+        public var entry: JournalEntry
+        /// The payload's `transaction` field, part of the dedupe key.
+        public var transaction: String?
+
+        /// Creates an arrival.
+        public init(_ entry: JournalEntry, transaction: String?) {
+            self.entry = entry
+            self.transaction = transaction
         }
     }
+
+    /// Group commit: admits `arrivals` (in order) and marks the entries `done` finished, all in one transaction, so
+    /// that a burst of requests costs one commit rather than one each. Returns one admission per arrival.
+    public func record(arrivals: [Arrival], done: [Int64], nowMillis: Int64) throws -> [Admission] {
+        let window = dedupeWindowMillis
+        let prepared = arrivals.map { arrival -> (key: [UInt8]?, values: [SQLValue]) in
+            let entry = arrival.entry
+            let key = DedupeKey.make(
+                replyTopic: entry.replyTopic,
+                correlationData: entry.correlationData,
+                transaction: arrival.transaction,
+                payload: entry.payload
+            )
+            let values: [SQLValue] = [
+                .text(entry.op), .text(entry.topic), .blob(entry.payload), .text(entry.replyTopic),
+                entry.correlationData.sqlValue, key.sqlValue, .integer(entry.receivedAtMillis),
+                entry.expiresAtMillis.sqlValue,
+            ]
+            return (key, values)
+        }
+        return try database.transaction(.immediate) { connection in
+            for id in done {
+                try connection.run(Self.markDoneSQL, [.integer(nowMillis), .integer(id)])
+            }
+            var admissions: [Admission] = []
+            admissions.reserveCapacity(prepared.count)
+            for (key, values) in prepared {
+                admissions.append(
+                    try Self.admit(key: key, values: values, window: window, nowMillis: nowMillis, connection))
+            }
+            return admissions
+        }
+    }
+
+    private static func admit(
+        key: [UInt8]?, values: [SQLValue], window: Int64, nowMillis: Int64, _ connection: borrowing Connection
+    ) throws -> Admission {
+        // The common case, a new request, costs one statement: the unique index finds any earlier holder.
+        if try connection.run(insertSQL, values) == 1 {
+            return .admitted(id: try connection.lastInsertRowID)
+        }
+        guard let key,
+            let earlier = try connection.query(
+                "SELECT id, finished_at_ms FROM journal WHERE dedupe_key = ?", [.blob(key)]
+            ).first
+        else {
+            throw SQLiteError(
+                extendedCode: SQLiteError.Code.error.rawValue,
+                message: "journal insert was ignored but no entry holds its dedupe key",
+                sql: insertSQL
+            )
+        }
+        let finishedAt: Int64? = try earlier.get(1)
+        guard let finishedAt, nowMillis - finishedAt >= window else { return .duplicate }
+        // The earlier request finished long enough ago: free its key (its row stays until pruned) and admit.
+        try connection.run("UPDATE journal SET dedupe_key = NULL WHERE id = ?", [earlier[0]])
+        try connection.run(insertSQL, values)
+        return .admitted(id: try connection.lastInsertRowID)
+    }
+
+    private static let markDoneSQL =
+        "UPDATE journal SET state = 'done', finished_at_ms = ? WHERE id = ? AND state = 'pending'"
 
     /// Inserts an entry unless another holds the same dedupe key (then changes nothing).
     private static let insertSQL = """
@@ -82,11 +124,16 @@ public final class Journal: Sendable {
     /// unknown, pruned, or already done or expired.
     @discardableResult
     public func markDone(id: Int64, nowMillis: Int64) throws -> Bool {
-        let changed = try database.run(
-            "UPDATE journal SET state = 'done', finished_at_ms = ? WHERE id = ? AND state = 'pending'",
-            [.integer(nowMillis), .integer(id)]
-        )
-        return changed == 1
+        try database.run(Self.markDoneSQL, [.integer(nowMillis), .integer(id)]) == 1
+    }
+
+    /// Marks several pending entries done in one transaction.
+    public func markDone(ids: [Int64], nowMillis: Int64) throws {
+        guard !ids.isEmpty else { return }
+        _ = try database.transaction(.immediate) { connection in
+            for id in ids { try connection.run(Self.markDoneSQL, [.integer(nowMillis), .integer(id)]) }
+            return true
+        }
     }
 
     /// The entries not yet done, oldest first, to answer again after a restart. Pending entries whose expiry is at

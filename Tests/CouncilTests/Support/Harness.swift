@@ -65,7 +65,7 @@ final class Recorder: Sendable {
         let client = self.client
         let received = self.received
         Task {
-            for await message in client.messages { received.messages.withLock { $0.append(message) } }
+            for await message in client.messages() { received.messages.withLock { $0.append(message) } }
         }
     }
 
