@@ -182,13 +182,18 @@ public final class Daemon: Sendable {
         }
     }
 
-    /// Marks acknowledged replies' journal entries done, in batches, off the MQTT network thread. Under load the
-    /// request loop folds them into its own transaction first, so this mostly runs when traffic is light.
+    /// Marks acknowledged replies' journal entries done, in batches, off the MQTT network thread. The request loop
+    /// folds them into its own transaction first, so this writes only when traffic is light.
     private func markCompletedEntries() async {
         var running = true
         while running {
             running = await completions.waitForMore()
+            // Give the request loop a moment to fold these into its next transaction for free; write them here
+            // only when traffic is light. This bounds how long an answered request can look pending (and so be
+            // answered again after a crash) to about this delay.
+            if running { try? await Task.sleep(for: .milliseconds(20)) }
             let ids = completions.drain()
+            if ids.isEmpty { continue }
             do {
                 try journal.markDone(ids: ids, nowMillis: unixMillis())
             } catch {
