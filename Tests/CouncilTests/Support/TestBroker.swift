@@ -23,7 +23,7 @@ final class TestBroker: @unchecked Sendable {  // mutated only by the test that 
         process.executableURL = URL(fileURLWithPath: Self.mosquittoPath())
         process.arguments = ["-c", configFile.path]
         let log = directory.appendingPathComponent("mosquitto.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
