@@ -7,13 +7,13 @@ final class TestBroker: @unchecked Sendable {  // mutated only by the test that 
     private let process = Process()
 
     /// Starts mosquitto with TCP_NODELAY (as `make run` does) and waits until it accepts connections.
-    init(extraConfiguration: String = "") throws {
+    init(port fixedPort: Int? = nil, extraConfiguration: String = "", allowAnonymous: Bool = true) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("council-broker-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        port = try Self.freePort()
+        port = try fixedPort ?? Self.freePort()
         let configuration = """
             listener \(port) 127.0.0.1
-            allow_anonymous true
+            allow_anonymous \(allowAnonymous)
             set_tcp_nodelay true
             persistence false
             \(extraConfiguration)
@@ -97,15 +97,26 @@ struct BrokerError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Waits up to `seconds` for a child process to exit. (`Process.waitUntilExit` spins a run loop when called from a
-/// Swift concurrency thread on Linux, so tests poll instead.)
-func waitForExit(_ process: Process, seconds: Double = 10) {
+/// Waits up to `seconds` for a child process to exit and returns its exit status (128 + signal when killed), or
+/// nil if it is still running. (`Process.waitUntilExit` spins a run loop when called from a Swift concurrency
+/// thread on Linux, and `isRunning` is not updated there, so tests reap children themselves.)
+@discardableResult
+func waitForExit(_ process: Process, seconds: Double = 10) -> Int32? {
     let deadline = Date().addingTimeInterval(seconds)
     let pid = process.processIdentifier
     while Date() < deadline {
         var status: Int32 = 0
         let reaped = waitpid(pid, &status, WNOHANG)
-        if reaped == pid || (reaped == -1 && errno == ECHILD) { return }
+        if reaped == pid {
+            let signal = status & 0x7f
+            return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        }
+        if reaped == -1 && errno == ECHILD {
+            // Foundation reaped it first; its state catches up shortly (reading the status before would trap).
+            for _ in 0..<200 where process.isRunning { usleep(5_000) }
+            return process.isRunning ? -1 : process.terminationStatus
+        }
         usleep(5_000)
     }
+    return nil
 }
