@@ -136,3 +136,65 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(ask.stdout.hasSuffix("Answer: 120\n"), ask.stdout + ask.stderr)
     }
 }
+
+/// `mqtts://` with a CA file: the daemon verifies the broker's certificate, and refuses one it cannot verify.
+final class TLSTests: XCTestCase {
+    func testServeOverTLSVerifiesTheBrokerCertificate() async throws {
+        let folder = try temporaryFolder("tls")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try makeCertificates(in: folder)
+        let port = try TestBroker.freePort()
+        let plainPort = try TestBroker.freePort()
+        let broker = try TestBroker(
+            port: plainPort,
+            extraConfiguration: """
+                listener \(port) 127.0.0.1
+                cafile \(folder)/ca.pem
+                certfile \(folder)/server.pem
+                keyfile \(folder)/server.key
+                """)
+        defer { broker.stop() }
+        try "[mqtt]\nca_file = \"\(folder)/ca.pem\"\n".write(toFile: folder + "/council.toml", atomically: true, encoding: .utf8)
+        let serve = try startCouncil(
+            ["serve", "--config", folder + "/council.toml", "--broker", "mqtts://127.0.0.1:\(port)",
+             "--state-dir", folder + "/state", "--node", "tlsnode"],
+            stdout: folder + "/out", stderr: folder + "/err")
+        defer {
+            kill(serve.processIdentifier, SIGKILL)
+            waitForExit(serve)
+        }
+        let connected = await waitForText("connected to MQTT broker", inFile: folder + "/err")
+        XCTAssertTrue(connected, (try? String(contentsOfFile: folder + "/err", encoding: .utf8)) ?? "")
+        let ask = try runCouncil(
+            ["ask", "--node", "tlsnode", "What is 2^10?", "--config", folder + "/council.toml",
+             "--broker", "mqtts://127.0.0.1:\(port)"])
+        XCTAssertTrue(ask.stdout.hasSuffix("Answer: 1024\n"), ask.stdout + ask.stderr)
+
+        // A client trusting a different CA must not connect.
+        try makeCertificates(in: folder + "/other")
+        try "[mqtt]\nca_file = \"\(folder)/other/ca.pem\"\n".write(toFile: folder + "/other.toml", atomically: true, encoding: .utf8)
+        let untrusted = try runCouncil(
+            ["ask", "--timeout", "2", "2+2", "--config", folder + "/other.toml", "--broker", "mqtts://127.0.0.1:\(port)"])
+        XCTAssertEqual(untrusted.status, 1)
+        XCTAssertFalse(untrusted.stdout.contains("Answer"))
+    }
+
+    /// A throwaway CA and a server certificate for 127.0.0.1, made with openssl.
+    private func makeCertificates(in folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let script = """
+            set -e
+            cd '\(folder)'
+            openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=council-test-ca -keyout ca.key -out ca.pem 2>/dev/null
+            openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr 2>/dev/null
+            printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out server.pem 2>/dev/null
+            chmod 644 server.key ca.key
+            """
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", script]
+        try shell.run()
+        XCTAssertEqual(waitForExit(shell, seconds: 30), 0, "openssl failed")
+    }
+}

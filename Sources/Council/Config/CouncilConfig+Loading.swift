@@ -64,6 +64,7 @@ extension CouncilConfig {
         checkModelNames(config.models, problems: problems)
 
         overrides.apply(to: &config, problems: problems)
+        config.mqtt.checkTLSScheme(problems: problems)
         if config.mqtt.clientID.isEmpty { config.mqtt.clientID = "council-\(config.node.name)" }
 
         (config.mqtt.password, config.mqtt.passwordSource) =

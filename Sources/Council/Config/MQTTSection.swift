@@ -91,15 +91,18 @@ extension CouncilConfig {
             checkTLS(table)
         }
 
-        private func checkTLS(_ table: TableReader) {
-            let problems = table.problems
+        /// TLS settings need an `mqtts://` URL. Checked once `--broker` has been applied, since it may change the URL.
+        func checkTLSScheme(problems: ProblemList) {
+            guard !url.usesTLS else { return }
             let tlsKeys = [("ca_file", !caFile.isEmpty), ("cert_file", !certFile.isEmpty),
                            ("key_file", !keyFile.isEmpty), ("tls_insecure", tlsInsecure)]
-            if !url.usesTLS {
-                for (key, isSet) in tlsKeys where isSet {
-                    problems.invalid(table.name(key), "is set but mqtt.url uses mqtt:// (use mqtts:// for TLS)")
-                }
+            for (key, isSet) in tlsKeys where isSet {
+                problems.invalid("mqtt." + key, "is set but mqtt.url uses mqtt:// (use mqtts:// for TLS)")
             }
+        }
+
+        private func checkTLS(_ table: TableReader) {
+            let problems = table.problems
             if certFile.isEmpty != keyFile.isEmpty {
                 let (missing, present) = certFile.isEmpty ? ("cert_file", "key_file") : ("key_file", "cert_file")
                 problems.invalid(table.name(missing), "must be set together with \(present)")
