@@ -144,7 +144,26 @@ public final class Daemon: Sendable {
             send(.failure(Self.expiredError), for: request, journalID: journalID)
             return
         }
-        send(await handler.handle(request), for: request, journalID: journalID)
+        send(await handleWithinTimeout(request), for: request, journalID: journalID)
+    }
+
+    /// Runs the handler, answering `timeout` if it takes longer than the configured limit or the request's deadline.
+    private func handleWithinTimeout(_ request: Request) async -> Result<JSONObject, RequestError> {
+        let limit = request.expiresAtMillis.map { min(settings.requestTimeoutMillis, Int(max(0, $0 - unixMillis()))) }
+            ?? settings.requestTimeoutMillis
+        let handler = self.handler
+        return await withTaskGroup(of: Result<JSONObject, RequestError>?.self) { group in
+            group.addTask { await handler.handle(request) }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(limit))
+                return Task.isCancelled ? nil : .failure(RequestError(.timeout, "no answer within \(limit) ms"))
+            }
+            defer { group.cancelAll() }
+            while let first = await group.next() {
+                if let first { return first }
+            }
+            return .failure(RequestError(.internal, "the request was cancelled"))
+        }
     }
 
     private func send(_ result: Result<JSONObject, RequestError>, for request: Request, journalID: Int64) {

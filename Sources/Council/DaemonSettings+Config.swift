@@ -14,6 +14,7 @@ extension DaemonSettings {
             synchronous: config.journal.synchronous == .full ? .full : .normal,
             dedupeWindowMillis: Int64(config.journal.dedupeWindowSeconds) * 1000,
             publicConfiguration: config.publicSummary())
+        requestTimeoutMillis = config.requests.defaultTimeoutSeconds * 1000
     }
 }
 

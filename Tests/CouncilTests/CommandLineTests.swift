@@ -44,7 +44,7 @@ final class CommandLineTests: XCTestCase {
         let broker = try TestBroker()
         defer { broker.stop() }
         let state = try temporaryFolder("ask")
-        let daemon = try RunningDaemon(settings: daemonSettings(broker: broker, stateDirectory: state))
+        let daemon = try await RunningDaemon(settings: daemonSettings(broker: broker, stateDirectory: state))
         let noConfig = ["--config", "/dev/null", "--broker", broker.url]
 
         let answered = try runCouncil(["ask", "What is 15% of 240?"] + noConfig)

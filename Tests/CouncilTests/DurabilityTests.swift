@@ -12,7 +12,7 @@ final class DurabilityTests: XCTestCase {
         defer { broker.stop() }
         let state = try temporaryFolder("down")
         let settings = daemonSettings(broker: broker, stateDirectory: state)
-        let first = try RunningDaemon(settings: settings)
+        let first = try await RunningDaemon(settings: settings)
         let recorder = try await Recorder(broker: broker, filters: ["answers/#", "council/testnode/status"])
         defer { Task { await recorder.close() } }
         _ = await recorder.wait { String(decoding: $0.payload, as: UTF8.self).contains("online") }
@@ -21,7 +21,7 @@ final class DurabilityTests: XCTestCase {
         try await recorder.publish(OutboundMessage(
             topic: "council/request/ask", payload: Array(#"{"prompt":"30!","transaction":"while-down"}"#.utf8),
             qos: 1, responseTopic: "answers/down"))
-        let second = try RunningDaemon(settings: settings)
+        let second = try await RunningDaemon(settings: settings)
         let replies = await recorder.wait(timeout: .seconds(10)) { $0.topic == "answers/down" }
         try await second.stop()
         XCTAssertEqual(replies.count, 1)
@@ -52,7 +52,7 @@ final class DurabilityTests: XCTestCase {
 
         let recorder = try await Recorder(broker: broker, filters: ["answers/#"])
         defer { Task { await recorder.close() } }
-        let daemon = try RunningDaemon(settings: settings)
+        let daemon = try await RunningDaemon(settings: settings)
         _ = await recorder.wait(for: 2, timeout: .seconds(3))
         try await daemon.stop()
         XCTAssertEqual(recorder.messages.count, 1, "the expired entry is not answered")

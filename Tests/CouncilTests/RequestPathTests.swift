@@ -13,7 +13,7 @@ final class RequestPathTests: XCTestCase {
     override func setUp() async throws {
         broker = try TestBroker()
         stateDirectory = try temporaryFolder("state")
-        daemon = try RunningDaemon(settings: daemonSettings(broker: broker, stateDirectory: stateDirectory))
+        daemon = try await RunningDaemon(settings: daemonSettings(broker: broker, stateDirectory: stateDirectory))
         requester = try await connectRequester(to: broker)
     }
 

@@ -36,10 +36,17 @@ final class RunningDaemon: @unchecked Sendable {  // fields set once in init
     let shutdown = ShutdownSignal(handleSignals: false)
     private var task: Task<Void, Error>!
 
-    init(settings: DaemonSettings, skills: [any Skill] = [MathSkill()]) throws {
+    /// Starts a daemon and waits until it is online (its subscriptions are in place before it says so).
+    init(settings: DaemonSettings, skills: [any Skill] = [MathSkill()]) async throws {
         let daemon = try Daemon(settings: settings, skills: skills, logger: testLogger("daemon"))
         let shutdown = self.shutdown
         task = Task { try await daemon.run(until: shutdown) }
+        let watcher = try await Recorder(port: settings.bus.port, filters: [settings.topics.status])
+        let online = await watcher.wait(timeout: .seconds(10)) {
+            String(decoding: $0.payload, as: UTF8.self) == #"{"state":"online"}"#
+        }
+        await watcher.close()
+        guard !online.isEmpty else { throw BrokerError("the daemon did not come online") }
     }
 
     func stop() async throws {
@@ -53,9 +60,13 @@ final class Recorder: Sendable {
     let client: MQTTClient
     private let received = Box()
 
-    init(broker: TestBroker, filters: [String], protocolVersion: MQTTProtocol = .v5) async throws {
+    convenience init(broker: TestBroker, filters: [String], protocolVersion: MQTTProtocol = .v5) async throws {
+        try await self.init(port: broker.port, filters: filters, protocolVersion: protocolVersion)
+    }
+
+    init(port: Int, filters: [String], protocolVersion: MQTTProtocol = .v5) async throws {
         var options = BusOptions(
-            host: "127.0.0.1", port: broker.port, clientID: Requester.uniqueClientID(prefix: "recorder"),
+            host: "127.0.0.1", port: port, clientID: Requester.uniqueClientID(prefix: "recorder"),
             protocolVersion: protocolVersion)
         options.subscriptions = filters.map { Subscription($0, qos: 1) }
         client = try MQTTClient(options: options, logger: testLogger("recorder"))
