@@ -2,26 +2,6 @@ import ArgumentParser
 import Council
 import Glibc
 
-/// Process environment access without Foundation.
-enum Environment {
-    static func value(_ name: String) -> String? {
-        getenv(name).map { String(cString: $0) }
-    }
-
-    static var all: [String: String] {
-        var result: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            pointer += 1
-        }
-        return result
-    }
-}
-
 /// Loads the configuration the way every command does: `--config`, else /etc/council/council.toml when it exists,
 /// else the defaults; then the flags. Invalid configuration exits with a message naming each bad key.
 func loadConfiguration(_ options: ConfigOptions, stateDirectory: String? = nil, applyNode: Bool = true) throws
@@ -31,7 +11,7 @@ func loadConfiguration(_ options: ConfigOptions, stateDirectory: String? = nil, 
     let overrides = ConfigOverrides(
         broker: options.broker, node: applyNode ? options.node : nil, stateDirectory: stateDirectory)
     do {
-        return try CouncilConfig.load(path: path, overrides: overrides, environment: Environment.all)
+        return try CouncilConfig.load(path: path, overrides: overrides, environment: CouncilConfig.processEnvironment())
     } catch {
         printError("council: invalid configuration\(path.map { " in \($0)" } ?? ""):")
         for problem in error.problems { printError("  \(problem.message)") }
