@@ -59,5 +59,12 @@ bench: deps
 	$(SWIFT) build -c release --product CouncilBench
 	$$($(SWIFT) build -c release --show-bin-path)/CouncilBench
 
+## format / lint: swift-format with the repository's .swift-format (4 spaces, 120 columns)
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Benchmarks Package.swift
+
+lint:
+	$(SWIFT) format lint --recursive Sources Tests Benchmarks Package.swift
+
 clean:
 	rm -rf .build $(RUN_DIR)
