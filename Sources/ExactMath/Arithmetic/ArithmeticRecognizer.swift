@@ -9,22 +9,36 @@ public struct ArithmeticRecognizer: MathRecognizer {
 
     /// Solves the question, or returns nil when any part of it is not understood.
     public func solve(_ question: MathQuestion) -> MathAnswer? {
-        let core = ArithmeticRecognizer.stripLeadIn(Substring(question.core))
+        var core = ArithmeticRecognizer.stripLeadIn(Substring(question.core))
         guard !core.isEmpty, core.utf8.count <= 1_000 else { return nil }
         let hasLetters = core.utf8.contains { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) }
         if hasLetters {
+            core = ArithmeticRecognizer.stripLeadIn(NumberWords.rewrite(core))
             for form in ArithmeticRecognizer.phraseForms {
                 if let answer = form(core) { return answer }
             }
+        } else if core.utf8.contains(UInt8(ascii: "%")), let answer = ModuloPhrases.remainder(core) {
+            return answer
         }
-        return ArithmeticRecognizer.expressionAnswer(core, original: core)
+        if let answer = ArithmeticRecognizer.expressionAnswer(core, original: core) { return answer }
+        return hasLetters ? ArithmeticRecognizer.numberInWords(Substring(question.core), digits: core) : nil
+    }
+
+    /// "a dozen", "one hundred and five": a number said in words, answered with its digits.
+    private static func numberInWords(_ words: Substring, digits: Substring) -> MathAnswer? {
+        let words = stripLeadIn(words)
+        guard words != digits, let value = WordScanner.decimal(digits) else { return nil }
+        let text = Format.rational(value, style: .decimal)
+        return MathAnswer(answer: text, working: ["\(words) = \(text)"], exact: text, topic: .arithmetic)
     }
 
     /// The phrase forms tried before the general expression path, most specific first.
     private static let phraseForms: [@Sendable (Substring) -> MathAnswer?] = [
         PrimePhrases.isPrime, PrimePhrases.nthPrime, PrimePhrases.sumOfFirstPrimes, PrimePhrases.factorization,
-        DivisorPhrases.gcdOrLcm, PercentPhrases.whatPercent, PercentPhrases.change, CountingPhrases.choose,
-        CountingPhrases.arrangements,
+        DivisorPhrases.gcdOrLcm, StatisticsPhrases.summary, RoundingPhrases.round,
+        PercentPhrases.whatPercent, PercentPhrases.change,
+        PercentPhrases.relation, PowerPhrases.named, ConversionPhrases.convert, CountingPhrases.choose,
+        CountingPhrases.arrangements, ModuloPhrases.remainder,
     ]
 
     /// Lead-ins the normaliser may have left (recognisers can be called with any core).

@@ -8,6 +8,14 @@ struct WordScanner {
         words = text.split(separator: " ")
     }
 
+    /// The next word, not consumed; nil at the end.
+    var peek: Substring? { position < words.count ? words[position] : nil }
+
+    /// Consumes the next word.
+    mutating func skip() {
+        if position < words.count { position += 1 }
+    }
+
     /// True when every word has been consumed.
     var atEnd: Bool { position == words.count }
 

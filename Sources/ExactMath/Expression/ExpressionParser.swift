@@ -312,6 +312,11 @@ private struct Parser {
             return arguments
         }
         guard current != nil else { throw error("expression ends too early") }
+        // "abs -7", "sqrt -4": a sign may start the single operand.
+        if current == .minus {
+            position += 1
+            return [.negate(try parsePower())]
+        }
         return [try parsePower()]
     }
 }

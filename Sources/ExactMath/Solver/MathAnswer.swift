@@ -59,6 +59,12 @@ public enum MathTopic: String, Sendable {
     case coordinate
     /// Derivatives and integrals.
     case calculus
+    /// Averages, spread and other summaries of a list of numbers.
+    case statistics
+    /// Rounding to decimal places, significant figures or a multiple.
+    case rounding
+    /// Converting a quantity between units.
+    case conversion
 }
 
 /// A recogniser that either fully understands a (normalised) question and solves it, or returns nil.
