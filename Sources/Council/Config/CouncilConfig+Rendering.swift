@@ -119,6 +119,4 @@ struct TOMLRenderer {
 }
 
 /// `text` in double quotes with TOML escapes, as error messages and the rendered configuration show strings.
-///
-/// Used instead of `String.debugDescription`, which TOMLKit redeclares to return the string unquoted.
 func tomlQuoted(_ text: String) -> String { TOMLRenderer.quoted(text) }

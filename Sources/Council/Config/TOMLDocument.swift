@@ -1,39 +1,14 @@
-import TOMLKit
-
-/// The only place that talks to TOMLKit: turns TOML text into ``TOMLNode``s.
-///
-/// Keep TOMLKit imported in this file alone: it redeclares `String.debugDescription` to return the string
-/// unquoted, which silently changes messages in any file that imports it.
+/// Turns TOML text into ``TOMLNode``s with Council's own strict TOML 1.0 parser (``TOMLParser``).
 enum TOMLDocument {
-    /// Parses `text`; a syntax error names `origin` (the file path) with line and column.
+    /// Parses `text`: the root table's members in document order. A syntax error names `origin` (the file path)
+    /// with the 1-based line and column: `<origin>:3:14: invalid TOML: expected a value, found '='`.
     static func parse(_ text: String, origin: String) throws(ConfigError) -> [(key: String, value: TOMLNode)] {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            let position = error.source.begin
-            throw ConfigError(
-                .syntax, key: nil,
-                message: "\(origin):\(position.line):\(position.column): invalid TOML: \(error.description)")
+        do throws(TOMLSyntaxError) {
+            var parser = TOMLParser(text)
+            return try parser.parseDocument().members
         } catch {
-            throw ConfigError(.syntax, key: nil, message: "\(origin): invalid TOML: \(error)")
-        }
-        return members(of: table)
-    }
-
-    private static func members(of table: TOMLTable) -> [(key: String, value: TOMLNode)] {
-        table.map { key, value in (key: key, value: node(value)) }
-    }
-
-    private static func node(_ value: any TOMLValueConvertible) -> TOMLNode {
-        switch value.type {
-        case .string: return .string(value.string ?? "")
-        case .int: return .integer(value.int ?? 0)
-        case .double: return .float(value.double ?? 0)
-        case .bool: return .boolean(value.bool ?? false)
-        case .table: return .table(value.table.map(members(of:)) ?? [])
-        case .array: return .array(value.array.map { $0.map(node) } ?? [])
-        case .date, .time, .dateTime: return .other(value.type.description)
+            let (line, column) = TOMLSyntaxError.lineAndColumn(of: error.offset, in: text)
+            throw ConfigError(.syntax, key: nil, message: "\(origin):\(line):\(column): invalid TOML: \(error.message)")
         }
     }
 }

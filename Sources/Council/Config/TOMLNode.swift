@@ -1,4 +1,4 @@
-/// A parsed TOML value, detached from TOMLKit so the rest of the configuration code does not depend on it.
+/// A parsed TOML value, as ``TOMLDocument`` hands it to the rest of the configuration code.
 indirect enum TOMLNode: Sendable {
     case string(String)
     case integer(Int)
@@ -6,7 +6,8 @@ indirect enum TOMLNode: Sendable {
     case boolean(Bool)
     case table([(key: String, value: TOMLNode)])
     case array([TOMLNode])
-    /// A date, time or date-time: never valid in Council's configuration; the payload names the type.
+    /// A date, time or date-time: never valid in Council's configuration; the payload names the type:
+    /// "date-time" (with an offset), "local date-time", "date" or "time".
     case other(String)
 
     /// How an error message shows the value: strings quoted, numbers as written, containers by kind.
