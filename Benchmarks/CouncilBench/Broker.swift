@@ -12,7 +12,9 @@ final class BenchBroker {
         port = Int.random(in: 20_000...40_000)
         let config = "listener \(port) 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\npersistence false\n"
         try config.write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
-        let binary = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let binary = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
         process.executableURL = URL(fileURLWithPath: binary ?? "/usr/sbin/mosquitto")
         process.arguments = ["-c", directory + "/mosquitto.conf"]
         process.standardError = FileHandle.nullDevice

@@ -58,8 +58,9 @@ func startEcho(port: Int) async throws -> MQTTClient {
         while let batch = await echo.receive() {
             for message in batch {
                 guard let topic = message.responseTopic else { continue }
-                try? echo.publish(OutboundMessage(
-                    topic: topic, payload: message.payload, qos: 1, correlationData: message.correlationData))
+                try? echo.publish(
+                    OutboundMessage(
+                        topic: topic, payload: message.payload, qos: 1, correlationData: message.correlationData))
             }
         }
     }
@@ -118,7 +119,9 @@ func requester(port: Int, base: String) async throws -> Requester {
 }
 
 let math = benchMathInProcess()
-print("in-process math (\"\(prompt)\" and 3 more): p50 \(format(math.percentile(50), 2)) µs, p99 \(format(math.percentile(99), 2)) µs  (target p50 ≤ 50 µs)")
+print(
+    "in-process math (\"\(prompt)\" and 3 more): p50 \(format(math.percentile(50), 2)) µs, p99 \(format(math.percentile(99), 2)) µs  (target p50 ≤ 50 µs)"
+)
 
 let broker = try BenchBroker()
 defer { broker.stop() }
@@ -146,17 +149,18 @@ for _ in 0..<rounds {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
-print("""
+print(
+    """
 
-ask round trip over mosquitto on loopback, \(rounds) interleaved rounds (\(sequentialPerRound) sequential + \(concurrentPerRound) at \(inFlight) in flight each)
-                      echo floor        council           ratio
-1 in flight  p50      \(format(echoSeq.percentile(50))) µs      \(format(councilSeq.percentile(50))) µs      \(format(councilSeq.percentile(50) / echoSeq.percentile(50), 2))x   (target ≤ 1.3x)
-1 in flight  p99      \(format(echoSeq.percentile(99))) µs      \(format(councilSeq.percentile(99))) µs      \(format(councilSeq.percentile(99) / echoSeq.percentile(99), 2))x
-1 in flight  req/s    \(format(median(echoSeqRate), 0))          \(format(median(councilSeqRate), 0))          \(format(median(councilSeqRate) / median(echoSeqRate), 2))x
-\(inFlight) in flight p50      \(format(echoConc.percentile(50))) µs      \(format(councilConc.percentile(50))) µs      \(format(councilConc.percentile(50) / echoConc.percentile(50), 2))x
-\(inFlight) in flight p99      \(format(echoConc.percentile(99))) µs      \(format(councilConc.percentile(99))) µs      \(format(councilConc.percentile(99) / echoConc.percentile(99), 2))x
-\(inFlight) in flight req/s    \(format(median(echoRate), 0))          \(format(median(councilRate), 0))          \(format(median(councilRate) / median(echoRate), 2))x   (target ≥ 0.8x)
-""")
+    ask round trip over mosquitto on loopback, \(rounds) interleaved rounds (\(sequentialPerRound) sequential + \(concurrentPerRound) at \(inFlight) in flight each)
+                          echo floor        council           ratio
+    1 in flight  p50      \(format(echoSeq.percentile(50))) µs      \(format(councilSeq.percentile(50))) µs      \(format(councilSeq.percentile(50) / echoSeq.percentile(50), 2))x   (target ≤ 1.3x)
+    1 in flight  p99      \(format(echoSeq.percentile(99))) µs      \(format(councilSeq.percentile(99))) µs      \(format(councilSeq.percentile(99) / echoSeq.percentile(99), 2))x
+    1 in flight  req/s    \(format(median(echoSeqRate), 0))          \(format(median(councilSeqRate), 0))          \(format(median(councilSeqRate) / median(echoSeqRate), 2))x
+    \(inFlight) in flight p50      \(format(echoConc.percentile(50))) µs      \(format(councilConc.percentile(50))) µs      \(format(councilConc.percentile(50) / echoConc.percentile(50), 2))x
+    \(inFlight) in flight p99      \(format(echoConc.percentile(99))) µs      \(format(councilConc.percentile(99))) µs      \(format(councilConc.percentile(99) / echoConc.percentile(99), 2))x
+    \(inFlight) in flight req/s    \(format(median(echoRate), 0))          \(format(median(councilRate), 0))          \(format(median(councilRate) / median(echoRate), 2))x   (target ≥ 0.8x)
+    """)
 
 council.trigger()
 await echoClient.close()

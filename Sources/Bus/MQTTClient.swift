@@ -117,7 +117,8 @@ public final class MQTTClient: Sendable {
                 if rc != 0 {
                     continuation.resume(
                         returning: .failure(
-                            BusError(.library, "subscribe to \(subscription.filter): \(Mosquitto.describe(rc))",
+                            BusError(
+                                .library, "subscribe to \(subscription.filter): \(Mosquitto.describe(rc))",
                                 underlying: rc)))
                 } else {
                     state.subscribeWaiters[mid] = (id, continuation)
@@ -133,7 +134,8 @@ public final class MQTTClient: Sendable {
         }
         let granted = try result.get()
         if let code = granted.first, code >= 0x80 {
-            throw BusError(.refused, "the broker refused the subscription to \(subscription.filter) (reason \(code))",
+            throw BusError(
+                .refused, "the broker refused the subscription to \(subscription.filter) (reason \(code))",
                 underlying: code)
         }
     }
@@ -255,7 +257,8 @@ public final class MQTTClient: Sendable {
                     connectSentNanos = monotonicNanos()
                 } else {
                     noteFailure(
-                        "cannot connect to \(brokerDescription): \(Mosquitto.describe(rc))", since: disconnectedSinceNanos,
+                        "cannot connect to \(brokerDescription): \(Mosquitto.describe(rc))",
+                        since: disconnectedSinceNanos,
                         lastWarning: &lastWarningNanos)
                     sleepInterruptibly(seconds: backoff)
                     backoff = min(backoff * 2, options.reconnectMaxSeconds)

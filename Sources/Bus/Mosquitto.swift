@@ -32,7 +32,7 @@ final class Mosquitto: @unchecked Sendable {  // the handle is only passed to li
         self.handle = handle
         self.delegate = delegate
         self.protocolVersion = options.protocolVersion
-                mosquitto_user_data_set(handle, Unmanaged.passUnretained(delegate as AnyObject).toOpaque())
+        mosquitto_user_data_set(handle, Unmanaged.passUnretained(delegate as AnyObject).toOpaque())
         mosquitto_threaded_set(handle, true)
         let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
         mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(version))

@@ -51,8 +51,10 @@ public final class Daemon: Sendable {
         try bus.start()
         logger.notice(
             "Council \(CouncilVersion.current) serving",
-            metadata: ["node": "\(settings.topics.node)", "base": "\(settings.topics.base)",
-                "state": "\(settings.stateDirectory)"])
+            metadata: [
+                "node": "\(settings.topics.node)", "base": "\(settings.topics.base)",
+                "state": "\(settings.stateDirectory)",
+            ])
         await withDiscardingTaskGroup { group in
             group.addTask { await self.bus.superviseNetworkThread() }
             group.addTask { await self.markCompletedEntries() }
@@ -96,15 +98,19 @@ public final class Daemon: Sendable {
             case .failure(let error):
                 send(.error(error, transaction: reply.transaction), to: reply, journalID: nil, op: "?")
             case .success(let request) where request.expiresAtMillis.map { $0 <= now } ?? false:
-                send(.error(Self.expiredError, transaction: reply.transaction), to: reply, journalID: nil, op: request.op)
+                send(
+                    .error(Self.expiredError, transaction: reply.transaction), to: reply, journalID: nil, op: request.op
+                )
             case .success(let request):
                 requests.append(request)
-                arrivals.append(Journal.Arrival(
-                    JournalEntry(
-                        id: 0, op: request.op, topic: message.topic, payload: message.payload, replyTopic: reply.topic,
-                        correlationData: reply.correlationData, receivedAtMillis: now,
-                        expiresAtMillis: request.expiresAtMillis),
-                    transaction: Self.transactionKey(reply.transaction)))
+                arrivals.append(
+                    Journal.Arrival(
+                        JournalEntry(
+                            id: 0, op: request.op, topic: message.topic, payload: message.payload,
+                            replyTopic: reply.topic,
+                            correlationData: reply.correlationData, receivedAtMillis: now,
+                            expiresAtMillis: request.expiresAtMillis),
+                        transaction: Self.transactionKey(reply.transaction)))
             }
         }
         let done = completions.drain()
@@ -116,8 +122,10 @@ public final class Daemon: Sendable {
             logger.error("could not journal \(arrivals.count) requests: \(error)")
             completions.add(done)
             for request in requests {
-                send(.error(RequestError(.internal, "could not record the request: \(error)"),
-                    transaction: request.reply.transaction), to: request.reply, journalID: nil, op: request.op)
+                send(
+                    .error(
+                        RequestError(.internal, "could not record the request: \(error)"),
+                        transaction: request.reply.transaction), to: request.reply, journalID: nil, op: request.op)
             }
             return []
         }
@@ -132,7 +140,8 @@ public final class Daemon: Sendable {
         return admitted
     }
 
-    private static let expiredError = RequestError(.expired, "the request's deadline passed before it could be answered")
+    private static let expiredError = RequestError(
+        .expired, "the request's deadline passed before it could be answered")
 
     /// Answers a request that needs waiting for (or is replayed), on its own task. The caller counted it in flight.
     private func answer(_ request: Request, journalID: Int64) async {
@@ -149,7 +158,8 @@ public final class Daemon: Sendable {
 
     /// Runs the handler, answering `timeout` if it takes longer than the configured limit or the request's deadline.
     private func handleWithinTimeout(_ request: Request) async -> Result<JSONObject, RequestError> {
-        let limit = request.expiresAtMillis.map { min(settings.requestTimeoutMillis, Int(max(0, $0 - unixMillis()))) }
+        let limit =
+            request.expiresAtMillis.map { min(settings.requestTimeoutMillis, Int(max(0, $0 - unixMillis()))) }
             ?? settings.requestTimeoutMillis
         let handler = self.handler
         return await withTaskGroup(of: Result<JSONObject, RequestError>?.self) { group in
@@ -169,8 +179,10 @@ public final class Daemon: Sendable {
     private func send(_ result: Result<JSONObject, RequestError>, for request: Request, journalID: Int64) {
         let transaction = request.reply.transaction
         switch result {
-        case .success(let data): send(.ok(data, transaction: transaction), to: request.reply, journalID: journalID, op: request.op)
-        case .failure(let error): send(.error(error, transaction: transaction), to: request.reply, journalID: journalID, op: request.op)
+        case .success(let data):
+            send(.ok(data, transaction: transaction), to: request.reply, journalID: journalID, op: request.op)
+        case .failure(let error):
+            send(.error(error, transaction: transaction), to: request.reply, journalID: journalID, op: request.op)
         }
     }
 
@@ -185,7 +197,9 @@ public final class Daemon: Sendable {
         case .ok(let data, let transaction):
             payload = Envelope.ok(data, transaction: transaction)
         case .error(let error, let transaction):
-            logger.info("request failed", metadata: ["op": "\(op)", "code": "\(error.code.rawValue)", "error": "\(error.message)"])
+            logger.info(
+                "request failed",
+                metadata: ["op": "\(op)", "code": "\(error.code.rawValue)", "error": "\(error.message)"])
             payload = Envelope.error(error, transaction: transaction)
         }
         let message = OutboundMessage(

@@ -26,7 +26,8 @@ extension BusOptions {
             host: mqtt.url.host, port: mqtt.url.port, clientID: clientID,
             protocolVersion: mqtt.protocolVersion == .v311 ? .v311 : .v5, cleanStart: !persistentSession)
         if mqtt.url.usesTLS {
-            tls = TLSOptions(caFile: mqtt.caFile, certFile: mqtt.certFile, keyFile: mqtt.keyFile, insecure: mqtt.tlsInsecure)
+            tls = TLSOptions(
+                caFile: mqtt.caFile, certFile: mqtt.certFile, keyFile: mqtt.keyFile, insecure: mqtt.tlsInsecure)
         }
         username = mqtt.username
         password = mqtt.password?.reveal()

@@ -39,14 +39,21 @@ public struct RequestDecoder: Sendable {
     }
 
     /// Decodes a message. Returns nil when the topic is not a request topic at all (nothing to answer).
-    public func decode(_ message: InboundMessage, receivedAtMillis: Int64) -> (ReplyAddress, Result<Request, RequestError>)? {
+    public func decode(_ message: InboundMessage, receivedAtMillis: Int64) -> (
+        ReplyAddress, Result<Request, RequestError>
+    )? {
         guard let op = topics.op(fromRequestTopic: message.topic) else { return nil }
         var reply = ReplyAddress(
             topic: message.responseTopic ?? topics.response(op: op), correlationData: message.correlationData,
             transaction: nil)
         if message.payload.count > maxPayloadBytes {
-            return (reply, .failure(RequestError(
-                .tooLarge, "payload of \(message.payload.count) bytes is over the limit of \(maxPayloadBytes) bytes")))
+            return (
+                reply,
+                .failure(
+                    RequestError(
+                        .tooLarge,
+                        "payload of \(message.payload.count) bytes is over the limit of \(maxPayloadBytes) bytes"))
+            )
         }
         let body: JSONObject
         do {
@@ -60,17 +67,25 @@ public struct RequestDecoder: Sendable {
         reply.transaction = body["transaction"]
         if let replyTo = body["reply_to"] {
             guard case .string(let topic) = replyTo, Self.isPublishableTopic(topic) else {
-                return (reply, .failure(RequestError(
-                    .badRequest, "reply_to must be a topic name (a non-empty string without + or #)")))
+                return (
+                    reply,
+                    .failure(
+                        RequestError(
+                            .badRequest, "reply_to must be a topic name (a non-empty string without + or #)"))
+                )
             }
             if message.responseTopic == nil { reply.topic = topic }
         }
         var expiresAt = message.messageExpirySeconds.map { receivedAtMillis + Int64($0) * 1000 }
         if let raw = body["deadline"] {
             guard let deadline = Deadline.millis(from: raw) else {
-                return (reply, .failure(RequestError(
-                    .badRequest,
-                    "deadline must be a Unix time in seconds or an RFC 3339 time such as 2026-01-01T12:00:00Z")))
+                return (
+                    reply,
+                    .failure(
+                        RequestError(
+                            .badRequest,
+                            "deadline must be a Unix time in seconds or an RFC 3339 time such as 2026-01-01T12:00:00Z"))
+                )
             }
             expiresAt = min(expiresAt ?? deadline, deadline)
         }

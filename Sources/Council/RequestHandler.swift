@@ -53,15 +53,17 @@ public struct RequestHandler: Sendable {
             case .success(let valid): question = valid
             }
             switch cascade.routeImmediately(question) {
-            case .success(let routed): return .success(Self.askData(routed, durationMillis: monotonicMillis() - started))
+            case .success(let routed):
+                return .success(Self.askData(routed, durationMillis: monotonicMillis() - started))
             case .failure(let error): return .failure(Self.requestError(error))
             case nil: return nil
             }
         case "info": return .success(status.info())
         case "health": return .success(status.health())
         default:
-            return .failure(RequestError(
-                .unknownOp, "unknown op '\(request.op)'; this node serves: \(Self.ops.joined(separator: ", "))"))
+            return .failure(
+                RequestError(
+                    .unknownOp, "unknown op '\(request.op)'; this node serves: \(Self.ops.joined(separator: ", "))"))
         }
     }
 
@@ -74,9 +76,10 @@ public struct RequestHandler: Sendable {
         guard !prompt.allSatisfy(\.isWhitespace) else {
             return .failure(RequestError(.badRequest, "ask: 'prompt' is empty"))
         }
-        for (field, kind) in [("session", "string"), ("agent", "string"), ("allow_cloud", "bool"),
-            ("stream", "bool"), ("max_cost_usd", "number")]
-        {
+        for (field, kind) in [
+            ("session", "string"), ("agent", "string"), ("allow_cloud", "bool"),
+            ("stream", "bool"), ("max_cost_usd", "number"),
+        ] {
             if let value = body[field], !Self.value(value, is: kind) {
                 return .failure(RequestError(.badRequest, "ask: '\(field)' must be a \(kind)"))
             }

@@ -57,7 +57,8 @@ extension JSONReader {
         for offset in from..<to {
             let digit = Int64(bytes[offset] &- UInt8(ascii: "0"))
             let (shifted, overflowMultiply) = value.multipliedReportingOverflow(by: 10)
-            let (next, overflowAdd) = negative
+            let (next, overflowAdd) =
+                negative
                 ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
             if overflowMultiply || overflowAdd { return nil }
             value = next

@@ -72,7 +72,8 @@ struct JSONReader {
             }
             guard bytes[position] == UInt8(ascii: "\"") else {
                 let found = describe(bytes[position])
-                let message = bytes[position] == UInt8(ascii: "}")
+                let message =
+                    bytes[position] == UInt8(ascii: "}")
                     ? "trailing comma before '}'" : "expected a string key, found \(found)"
                 throw JSONError(message, offset: position)
             }

@@ -27,7 +27,8 @@ struct Ask: AsyncParsableCommand {
         var logger = Logger(label: "council-ask")
         logger.logLevel = .critical
         let busOptions = BusOptions(config: config, clientID: Requester.uniqueClientID(), persistentSession: false)
-        let requester = try Requester(options: busOptions, base: config.mqtt.baseTopic, node: options.node, logger: logger)
+        let requester = try Requester(
+            options: busOptions, base: config.mqtt.baseTopic, node: options.node, logger: logger)
         var body: JSONObject = ["prompt": .string(question.joined(separator: " "))]
         if let session { body["session"] = .string(session) }
         let reply: [UInt8]

@@ -22,7 +22,9 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "council")
         logger.logLevel = config.log.level
         var settings = DaemonSettings(config: config)
-        if let delay = CouncilConfig.processEnvironment()["COUNCIL_TEST_DELAY_BEFORE_ANSWER_MS"].flatMap(Int.init), delay > 0 {
+        if let delay = CouncilConfig.processEnvironment()["COUNCIL_TEST_DELAY_BEFORE_ANSWER_MS"].flatMap(Int.init),
+            delay > 0
+        {
             logger.warning("failpoint: waiting \(delay) ms between journaling and answering each request")
             settings.testDelayBeforeAnswerMillis = delay
         }

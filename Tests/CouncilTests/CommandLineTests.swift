@@ -10,13 +10,15 @@ final class CommandLineTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try "hunter2-very-secret\n".write(toFile: folder + "/password", atomically: true, encoding: .utf8)
         try """
-            [node]
-            name = "checker"
-            [mqtt]
-            username = "council"
-            password_file = "\(folder)/password"
-            """.write(toFile: folder + "/council.toml", atomically: true, encoding: .utf8)
-        let result = try runCouncil(["config", "check", "--config", folder + "/council.toml", "--broker", "mqtt://broker.lan:1884"])
+        [node]
+        name = "checker"
+        [mqtt]
+        username = "council"
+        password_file = "\(folder)/password"
+        """.write(toFile: folder + "/council.toml", atomically: true, encoding: .utf8)
+        let result = try runCouncil([
+            "config", "check", "--config", folder + "/council.toml", "--broker", "mqtt://broker.lan:1884",
+        ])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("mqtt://broker.lan:1884"), "the flag overrides mqtt.url")
         XCTAssertTrue(result.stdout.contains("checker"))
@@ -64,7 +66,10 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(targeted.stdout.hasSuffix("Answer: 5\n"), targeted.stdout)
         try await daemon.stop()
 
-        let noBroker = try runCouncil(["ask", "--timeout", "2", "2+2", "--config", "/dev/null", "--broker", "mqtt://127.0.0.1:\(try TestBroker.freePort())"])
+        let noBroker = try runCouncil([
+            "ask", "--timeout", "2", "2+2", "--config", "/dev/null", "--broker",
+            "mqtt://127.0.0.1:\(try TestBroker.freePort())",
+        ])
         XCTAssertEqual(noBroker.status, 1)
         XCTAssertTrue(noBroker.stderr.contains("could not connect"), noBroker.stderr)
     }
@@ -75,8 +80,11 @@ final class CommandLineTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let port = try TestBroker.freePort()
         let serve = try startCouncil(
-            ["serve", "--config", "/dev/null", "--broker", "mqtt://127.0.0.1:\(port)", "--state-dir", folder + "/state",
-             "--node", "late"],
+            [
+                "serve", "--config", "/dev/null", "--broker", "mqtt://127.0.0.1:\(port)", "--state-dir",
+                folder + "/state",
+                "--node", "late",
+            ],
             stdout: folder + "/out", stderr: folder + "/err")
         defer {
             kill(serve.processIdentifier, SIGKILL)
@@ -109,7 +117,8 @@ final class CommandLineTests: XCTestCase {
         chmod(passwords, 0o644)
         let broker = try TestBroker(extraConfiguration: "password_file \(passwords)", allowAnonymous: false)
         defer { broker.stop() }
-        try "[mqtt]\nusername = \"council\"\n".write(toFile: folder + "/council.toml", atomically: true, encoding: .utf8)
+        try "[mqtt]\nusername = \"council\"\n".write(
+            toFile: folder + "/council.toml", atomically: true, encoding: .utf8)
         let arguments = ["serve", "--config", folder + "/council.toml", "--broker", broker.url, "--node", "authnode"]
 
         let refused = try startCouncil(
@@ -154,10 +163,13 @@ final class TLSTests: XCTestCase {
                 keyfile \(folder)/server.key
                 """)
         defer { broker.stop() }
-        try "[mqtt]\nca_file = \"\(folder)/ca.pem\"\n".write(toFile: folder + "/council.toml", atomically: true, encoding: .utf8)
+        try "[mqtt]\nca_file = \"\(folder)/ca.pem\"\n".write(
+            toFile: folder + "/council.toml", atomically: true, encoding: .utf8)
         let serve = try startCouncil(
-            ["serve", "--config", folder + "/council.toml", "--broker", "mqtts://127.0.0.1:\(port)",
-             "--state-dir", folder + "/state", "--node", "tlsnode"],
+            [
+                "serve", "--config", folder + "/council.toml", "--broker", "mqtts://127.0.0.1:\(port)",
+                "--state-dir", folder + "/state", "--node", "tlsnode",
+            ],
             stdout: folder + "/out", stderr: folder + "/err")
         defer {
             kill(serve.processIdentifier, SIGKILL)
@@ -166,15 +178,21 @@ final class TLSTests: XCTestCase {
         let connected = await waitForText("connected to MQTT broker", inFile: folder + "/err")
         XCTAssertTrue(connected, (try? String(contentsOfFile: folder + "/err", encoding: .utf8)) ?? "")
         let ask = try runCouncil(
-            ["ask", "--node", "tlsnode", "What is 2^10?", "--config", folder + "/council.toml",
-             "--broker", "mqtts://127.0.0.1:\(port)"])
+            [
+                "ask", "--node", "tlsnode", "What is 2^10?", "--config", folder + "/council.toml",
+                "--broker", "mqtts://127.0.0.1:\(port)",
+            ])
         XCTAssertTrue(ask.stdout.hasSuffix("Answer: 1024\n"), ask.stdout + ask.stderr)
 
         // A client trusting a different CA must not connect.
         try makeCertificates(in: folder + "/other")
-        try "[mqtt]\nca_file = \"\(folder)/other/ca.pem\"\n".write(toFile: folder + "/other.toml", atomically: true, encoding: .utf8)
+        try "[mqtt]\nca_file = \"\(folder)/other/ca.pem\"\n".write(
+            toFile: folder + "/other.toml", atomically: true, encoding: .utf8)
         let untrusted = try runCouncil(
-            ["ask", "--timeout", "2", "2+2", "--config", folder + "/other.toml", "--broker", "mqtts://127.0.0.1:\(port)"])
+            [
+                "ask", "--timeout", "2", "2+2", "--config", folder + "/other.toml", "--broker",
+                "mqtts://127.0.0.1:\(port)",
+            ])
         XCTAssertEqual(untrusted.status, 1)
         XCTAssertFalse(untrusted.stdout.contains("Answer"))
     }

@@ -337,8 +337,9 @@ struct ConfigErrorTests {
     }
 
     @Test func rejectsBadNodeNames() {
-        #expect(failure("[node]\nname = \"kitchen pi\"")?.description
-            == #"node.name: may contain only letters, digits, '-' and '_', got "kitchen pi""#)
+        #expect(
+            failure("[node]\nname = \"kitchen pi\"")?.description
+                == #"node.name: may contain only letters, digits, '-' and '_', got "kitchen pi""#)
         #expect(failure("[node]\nname = \"a/b\"")?.problems.first?.key == "node.name")
     }
 
@@ -362,8 +363,9 @@ struct ConfigErrorTests {
             [sandbox]
             enabeld = true
             """)
-        #expect(Set(error?.problems.compactMap(\.key) ?? [])
-            == ["mqtt.url", "mqtt.protocol", "budget.timezone", "sandbox.enabeld"])
+        #expect(
+            Set(error?.problems.compactMap(\.key) ?? [])
+                == ["mqtt.url", "mqtt.protocol", "budget.timezone", "sandbox.enabeld"])
         #expect(error?.description.split(separator: "\n").count == 4)
     }
 
@@ -457,8 +459,10 @@ struct ConfigSecretTests {
         let config = try load("", environment: ["COUNCIL_MQTT_PASSWORD": secret])
         var dumped = ""
         dump(config, to: &dumped)
-        for text in [config.description, config.debugDescription, config.renderEffective(), String(reflecting: config),
-                     "\(config.mqtt)", dumped] {
+        for text in [
+            config.description, config.debugDescription, config.renderEffective(), String(reflecting: config),
+            "\(config.mqtt)", dumped,
+        ] {
             #expect(!text.contains(secret))
         }
         #expect(config.description.contains("password: ******** (env COUNCIL_MQTT_PASSWORD)"))
@@ -520,26 +524,29 @@ struct ConfigModelTests {
             api_key_file = "/nonexistent/key"
             """)
         let keys = Set(error?.problems.compactMap(\.key) ?? [])
-        #expect(keys == [
-            "models[0].endpoint", "models[1].name", "models[1].provider", "models[1].endpoint", "models[1].model",
-            "models[2].api_key_file",
-        ])
+        #expect(
+            keys == [
+                "models[0].endpoint", "models[1].name", "models[1].provider", "models[1].endpoint", "models[1].model",
+                "models[2].api_key_file",
+            ])
         #expect(message("models = 3") == "models: expected an array of tables [[models]], got 3")
         #expect(failure("[models]\nname = \"x\"")?.problems.first?.key == "models")
-        #expect(failure("[[models]]\nname = \"x\"\nprovider = \"openai\"\nmodel = \"m\"\ntemperature = 1")?
-            .description == "unknown key 'models[0].temperature'")
+        #expect(
+            failure("[[models]]\nname = \"x\"\nprovider = \"openai\"\nmodel = \"m\"\ntemperature = 1")?
+                .description == "unknown key 'models[0].temperature'")
     }
 
     @Test func effectiveConfigurationLoadsBackToTheSameValue() throws {
         let scratch = ScratchDirectory()
         let keyFile = scratch.write("key", "sk-file")
-        let toml = Self.twoModels + "\napi_key_file = \"\(keyFile)\"\n" + """
-            [mqtt]
-            base_topic = "home/\\"quoted\\""
-            username = "tab\\there"
-            [budget]
-            daily_usd = 0.3
-            """
+        let toml =
+            Self.twoModels + "\napi_key_file = \"\(keyFile)\"\n" + """
+                [mqtt]
+                base_topic = "home/\\"quoted\\""
+                username = "tab\\there"
+                [budget]
+                daily_usd = 0.3
+                """
         let environment = ["ANTHROPIC_API_KEY": "k", "COUNCIL_MQTT_PASSWORD": "pw"]
         let config = try load(toml, environment: environment)
         #expect(config.models[1].apiKeySource == .file(path: keyFile))

@@ -18,9 +18,10 @@ final class DurabilityTests: XCTestCase {
         _ = await recorder.wait { String(decoding: $0.payload, as: UTF8.self).contains("online") }
         try await first.stop()
 
-        try await recorder.publish(OutboundMessage(
-            topic: "council/request/ask", payload: Array(#"{"prompt":"30!","transaction":"while-down"}"#.utf8),
-            qos: 1, responseTopic: "answers/down"))
+        try await recorder.publish(
+            OutboundMessage(
+                topic: "council/request/ask", payload: Array(#"{"prompt":"30!","transaction":"while-down"}"#.utf8),
+                qos: 1, responseTopic: "answers/down"))
         let second = try await RunningDaemon(settings: settings)
         let replies = await recorder.wait(timeout: .seconds(10)) { $0.topic == "answers/down" }
         try await second.stop()
@@ -40,7 +41,8 @@ final class DurabilityTests: XCTestCase {
         let journal = try Journal(database: database)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let pending = JournalEntry(
-            id: 0, op: "ask", topic: "council/request/ask", payload: Array(#"{"prompt":"2^64","transaction":"r"}"#.utf8),
+            id: 0, op: "ask", topic: "council/request/ask",
+            payload: Array(#"{"prompt":"2^64","transaction":"r"}"#.utf8),
             replyTopic: "answers/replay", correlationData: [9, 9], receivedAtMillis: now, expiresAtMillis: nil)
         let stale = JournalEntry(
             id: 0, op: "ask", topic: "council/request/ask", payload: Array(#"{"prompt":"1+1"}"#.utf8),
@@ -74,9 +76,10 @@ final class DurabilityTests: XCTestCase {
 
         let slow = try startServe(config: configFile, broker: broker, state: state, delayMillis: 30_000)
         _ = await recorder.wait { String(decoding: $0.payload, as: UTF8.self).contains("online") }
-        try await recorder.publish(OutboundMessage(
-            topic: "council/killnode/request/ask", payload: Array(#"{"prompt":"What is 15% of 240?"}"#.utf8),
-            qos: 1, responseTopic: "answers/kill", correlationData: Array("kill-1".utf8)))
+        try await recorder.publish(
+            OutboundMessage(
+                topic: "council/killnode/request/ask", payload: Array(#"{"prompt":"What is 15% of 240?"}"#.utf8),
+                qos: 1, responseTopic: "answers/kill", correlationData: Array("kill-1".utf8)))
         try await waitUntilJournaled(databasePath: state + "/council.db", count: 1)
         kill(slow.processIdentifier, SIGKILL)
         waitForExit(slow)
@@ -122,6 +125,7 @@ final class DurabilityTests: XCTestCase {
 
 /// The `council` executable built next to the test bundle.
 func councilExecutablePath() -> String {
-    let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    let bundle =
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     return URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("council").path
 }

@@ -55,7 +55,8 @@ final class RequestPathTests: XCTestCase {
     func testRequestsForThisNodeOnlyAreServed() async throws {
         let direct = try await connectRequester(to: broker, node: "testnode")
         defer { Task { await direct.close() } }
-        let reply = try envelope(try await direct.send(op: "ask", body: ["prompt": "12 times 13"], timeout: .seconds(10)))
+        let reply = try envelope(
+            try await direct.send(op: "ask", body: ["prompt": "12 times 13"], timeout: .seconds(10)))
         XCTAssertEqual(reply["data"]?.objectValue?["answer"], "156")
     }
 
@@ -63,7 +64,8 @@ final class RequestPathTests: XCTestCase {
         let legacy = try await connectRequester(to: broker, protocolVersion: .v311)
         defer { Task { await legacy.close() } }
         let reply = try envelope(
-            try await legacy.send(op: "ask", body: ["prompt": "1/3 + 1/6", "transaction": "legacy-1"], timeout: .seconds(10)))
+            try await legacy.send(
+                op: "ask", body: ["prompt": "1/3 + 1/6", "transaction": "legacy-1"], timeout: .seconds(10)))
         XCTAssertEqual(reply["transaction"], "legacy-1")
         XCTAssertEqual(reply["data"]?.objectValue?["answer"], "1/2")
     }
@@ -71,7 +73,8 @@ final class RequestPathTests: XCTestCase {
     func testWithoutResponseTopicTheReplyGoesToTheDefaultTopic() async throws {
         let recorder = try await Recorder(broker: broker, filters: ["council/testnode/response/#"])
         defer { Task { await recorder.close() } }
-        try await recorder.publish(OutboundMessage(topic: "council/request/ask", text: #"{"prompt":"2^10","transaction":"d"}"#))
+        try await recorder.publish(
+            OutboundMessage(topic: "council/request/ask", text: #"{"prompt":"2^10","transaction":"d"}"#))
         let replies = await recorder.wait { $0.topic == "council/testnode/response/ask" }
         XCTAssertEqual(replies.count, 1)
         let reply = try envelope(try XCTUnwrap(replies.first).payload)
@@ -95,7 +98,8 @@ final class RequestPathTests: XCTestCase {
         ]
         for testCase in cases {
             let reply = try envelope(
-                try await requester.sendRaw(op: testCase.op, payload: Array(testCase.payload.utf8), timeout: .seconds(10)))
+                try await requester.sendRaw(
+                    op: testCase.op, payload: Array(testCase.payload.utf8), timeout: .seconds(10)))
             XCTAssertEqual(reply["status"], "error", testCase.payload)
             XCTAssertEqual(reply["code"]?.stringValue, testCase.code, testCase.payload)
             XCTAssertFalse(reply["error"]?.stringValue?.isEmpty ?? true, "a human message for \(testCase.payload)")
@@ -126,7 +130,8 @@ final class RequestPathTests: XCTestCase {
     }
 
     func testStatusIsOnlineWhileServingAndOfflineAfterStop() async throws {
-        let recorder = try await Recorder(broker: broker, filters: ["council/testnode/status", "council/testnode/info"])
+        let recorder = try await Recorder(
+            broker: broker, filters: ["council/testnode/status", "council/testnode/info"])
         defer { Task { await recorder.close() } }
         let online = await recorder.wait { $0.topic == "council/testnode/status" }
         XCTAssertEqual(online.last.map { String(decoding: $0.payload, as: UTF8.self) }, #"{"state":"online"}"#)

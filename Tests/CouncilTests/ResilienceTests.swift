@@ -42,8 +42,9 @@ final class ResilienceTests: XCTestCase {
         XCTAssertEqual(timedOut["code"], "timeout")
 
         let deadline = Date().addingTimeInterval(0.3).timeIntervalSince1970
-        let expired = try envelope(try await requester.send(
-            op: "ask", body: ["prompt": "slow again", "deadline": JSONValue(deadline)], timeout: .seconds(10)))
+        let expired = try envelope(
+            try await requester.send(
+                op: "ask", body: ["prompt": "slow again", "deadline": JSONValue(deadline)], timeout: .seconds(10)))
         XCTAssertEqual(expired["code"], "timeout", "the deadline caps the wait")
         await requester.close()
         try await daemon.stop()

@@ -61,8 +61,9 @@ struct TOMLStructureTests {
         #expect(try parsed(#""" = 1"#) == "{: 1}")
         #expect(try parsed("a.b.c = 1\na . \"d\" . 'e' = 2") == "{a: {b: {c: 1}, d: {e: 2}}}")
         #expect(try parsed("3.14159 = \"pi\"") == #"{3: {14159: "pi"}}"#)
-        #expect(try parsed("fruit.apple.color = 'red'\nfruit.apple.taste.sweet = true\nfruit.orange = 2")
-            == #"{fruit: {apple: {color: "red", taste: {sweet: true}}, orange: 2}}"#)
+        #expect(
+            try parsed("fruit.apple.color = 'red'\nfruit.apple.taste.sweet = true\nfruit.orange = 2")
+                == #"{fruit: {apple: {color: "red", taste: {sweet: true}}, orange: 2}}"#)
     }
 
     @Test func tablesKeepDocumentOrder() throws {
@@ -77,14 +78,16 @@ struct TOMLStructureTests {
             [ dog . "tater.man" ]
             type = "pug"
             """
-        #expect(try parsed(toml)
-            == #"{top: 0, zeta: {z: 1}, alpha: {a: 2, inner: {i: 3}}, dog: {tater.man: {type: "pug"}}}"#)
+        #expect(
+            try parsed(toml)
+                == #"{top: 0, zeta: {z: 1}, alpha: {a: 2, inner: {i: 3}}, dog: {tater.man: {type: "pug"}}}"#)
     }
 
     @Test func superTablesMayBeDefinedLater() throws {
         #expect(try parsed("[x.y.z.w]\na = 1\n[x]\nb = 2") == "{x: {y: {z: {w: {a: 1}}}, b: 2}}")
-        #expect(try parsed("[fruit]\napple.color = 'red'\n[fruit.apple.texture]\nsmooth = true")
-            == #"{fruit: {apple: {color: "red", texture: {smooth: true}}}}"#)
+        #expect(
+            try parsed("[fruit]\napple.color = 'red'\n[fruit.apple.texture]\nsmooth = true")
+                == #"{fruit: {apple: {color: "red", texture: {smooth: true}}}}"#)
         #expect(try parsed("[a.b.c]\n[a]\nb.d = 1") == "{a: {b: {c: {}, d: 1}}}")
     }
 
@@ -104,20 +107,24 @@ struct TOMLStructureTests {
             [[fruits.varieties]]
             name = "plantain"
             """
-        #expect(try parsed(toml) == """
-            {fruits: [{name: "apple", physical: {color: "red"}, varieties: [{name: "red delicious"}, \
-            {name: "granny smith"}]}, {name: "banana", varieties: [{name: "plantain"}]}]}
-            """)
+        #expect(
+            try parsed(toml) == """
+                {fruits: [{name: "apple", physical: {color: "red"}, varieties: [{name: "red delicious"}, \
+                {name: "granny smith"}]}, {name: "banana", varieties: [{name: "plantain"}]}]}
+                """)
         #expect(try parsed("[[a]]\n[[a]]\nx = 1\n[[ a ]]") == "{a: [{}, {x: 1}, {}]}")
     }
 
     @Test func inlineTables() throws {
-        #expect(try parsed("name = { first = \"Tom\", last = 'Preston-Werner' }")
-            == #"{name: {first: "Tom", last: "Preston-Werner"}}"#)
-        #expect(try parsed("point = {x=1,y=2}\nempty = {}\nnested = { a = { b = [ { c = 1 } ] } }")
-            == "{point: {x: 1, y: 2}, empty: {}, nested: {a: {b: [{c: 1}]}}}")
-        #expect(try parsed("animal = { type.name = \"pug\", type.size = 'small' }")
-            == #"{animal: {type: {name: "pug", size: "small"}}}"#)
+        #expect(
+            try parsed("name = { first = \"Tom\", last = 'Preston-Werner' }")
+                == #"{name: {first: "Tom", last: "Preston-Werner"}}"#)
+        #expect(
+            try parsed("point = {x=1,y=2}\nempty = {}\nnested = { a = { b = [ { c = 1 } ] } }")
+                == "{point: {x: 1, y: 2}, empty: {}, nested: {a: {b: [{c: 1}]}}}")
+        #expect(
+            try parsed("animal = { type.name = \"pug\", type.size = 'small' }")
+                == #"{animal: {type: {name: "pug", size: "small"}}}"#)
     }
 }
 
@@ -137,46 +144,59 @@ struct TOMLValueTests {
     }
 
     @Test func multiLineBasicStrings() throws {
-        #expect(try parsed("s = \"\"\"\nRoses are red\nViolets are blue\"\"\"")
-            == #"{s: "Roses are red\nViolets are blue"}"#)
+        #expect(
+            try parsed("s = \"\"\"\nRoses are red\nViolets are blue\"\"\"")
+                == #"{s: "Roses are red\nViolets are blue"}"#)
         #expect(try parsed("s = \"\"\"\r\none\r\ntwo\"\"\"") == #"{s: "one\ntwo"}"#)
         let continued = "s = \"\"\"\nThe quick brown \\\n\n\n   fox jumps \\   \n   over.\\\n   \"\"\""
         #expect(try parsed(continued) == #"{s: "The quick brown fox jumps over."}"#)
-        #expect(try parsed(#"s = """Here are two quotation marks: "". Simple enough.""""#)
-            == #"{s: "Here are two quotation marks: \"\". Simple enough."}"#)
-        #expect(try parsed(#"s = """Here are fifteen quotation marks: ""\"""\"""\"""\"""\".""""#)
-            == #"{s: "Here are fifteen quotation marks: \"\"\"\"\"\"\"\"\"\"\"\"\"\"\"."}"#)
-        #expect(try parsed(#"s = """"This," she said, "is just a pointless statement."""""#)
-            == #"{s: "\"This,\" she said, \"is just a pointless statement.\""}"#)
+        #expect(
+            try parsed(#"s = """Here are two quotation marks: "". Simple enough.""""#)
+                == #"{s: "Here are two quotation marks: \"\". Simple enough."}"#)
+        #expect(
+            try parsed(#"s = """Here are fifteen quotation marks: ""\"""\"""\"""\"""\".""""#)
+                == #"{s: "Here are fifteen quotation marks: \"\"\"\"\"\"\"\"\"\"\"\"\"\"\"."}"#)
+        #expect(
+            try parsed(#"s = """"This," she said, "is just a pointless statement."""""#)
+                == #"{s: "\"This,\" she said, \"is just a pointless statement.\""}"#)
         #expect(try parsed("s = \"\"\"a\\tb \\u00e9\"\"\"") == #"{s: "a\tb é"}"#)
     }
 
     @Test func multiLineLiteralStrings() throws {
         #expect(try parsed("re = '''I [dw]on't need \\d{2} apples'''") == #"{re: "I [dw]on\'t need \\d{2} apples"}"#)
-        #expect(try parsed("s = '''\nThe first newline is\ntrimmed in raw strings.\n   All other whitespace\n'''")
-            == #"{s: "The first newline is\ntrimmed in raw strings.\n   All other whitespace\n"}"#)
-        #expect(try parsed("q = '''Here are fifteen quotation marks: \"\"\"\"\"\"\"\"\"\"\"\"\"\"\"'''")
-            == #"{q: "Here are fifteen quotation marks: \"\"\"\"\"\"\"\"\"\"\"\"\"\"\""}"#)
-        #expect(try parsed("a = ''''That,' she said, 'is still pointless.''''")
-            == #"{a: "\'That,\' she said, \'is still pointless.\'"}"#)
+        #expect(
+            try parsed("s = '''\nThe first newline is\ntrimmed in raw strings.\n   All other whitespace\n'''")
+                == #"{s: "The first newline is\ntrimmed in raw strings.\n   All other whitespace\n"}"#)
+        #expect(
+            try parsed("q = '''Here are fifteen quotation marks: \"\"\"\"\"\"\"\"\"\"\"\"\"\"\"'''")
+                == #"{q: "Here are fifteen quotation marks: \"\"\"\"\"\"\"\"\"\"\"\"\"\"\""}"#)
+        #expect(
+            try parsed("a = ''''That,' she said, 'is still pointless.''''")
+                == #"{a: "\'That,\' she said, \'is still pointless.\'"}"#)
     }
 
     @Test func integers() throws {
-        #expect(try parsed("a = +99\nb = 42\nc = 0\nd = -17\ne = +0\nf = -0")
-            == "{a: 99, b: 42, c: 0, d: -17, e: 0, f: 0}")
-        #expect(try parsed("a = 1_000\nb = 5_349_221\nc = 53_49_221\nd = 1_2_3_4_5")
-            == "{a: 1000, b: 5349221, c: 5349221, d: 12345}")
-        #expect(try parsed("h = 0xDEADBEEF\ni = 0xdead_beef\no = 0o01234567\np = 0o755\nb = 0b11010110\nz = 0x0")
-            == "{h: 3735928559, i: 3735928559, o: 342391, p: 493, b: 214, z: 0}")
-        #expect(try parsed("max = 9_223_372_036_854_775_807\nmin = -9223372036854775808\nhex = 0x7FFFFFFFFFFFFFFF")
-            == "{max: 9223372036854775807, min: -9223372036854775808, hex: 9223372036854775807}")
+        #expect(
+            try parsed("a = +99\nb = 42\nc = 0\nd = -17\ne = +0\nf = -0")
+                == "{a: 99, b: 42, c: 0, d: -17, e: 0, f: 0}")
+        #expect(
+            try parsed("a = 1_000\nb = 5_349_221\nc = 53_49_221\nd = 1_2_3_4_5")
+                == "{a: 1000, b: 5349221, c: 5349221, d: 12345}")
+        #expect(
+            try parsed("h = 0xDEADBEEF\ni = 0xdead_beef\no = 0o01234567\np = 0o755\nb = 0b11010110\nz = 0x0")
+                == "{h: 3735928559, i: 3735928559, o: 342391, p: 493, b: 214, z: 0}")
+        #expect(
+            try parsed("max = 9_223_372_036_854_775_807\nmin = -9223372036854775808\nhex = 0x7FFFFFFFFFFFFFFF")
+                == "{max: 9223372036854775807, min: -9223372036854775808, hex: 9223372036854775807}")
     }
 
     @Test func floats() throws {
-        #expect(try parsed("a = +1.0\nb = 3.1415\nc = -0.01\nd = 5e+22\ne = 1e06\nf = -2E-2\ng = 6.626e-34")
-            == "{a: 1.0, b: 3.1415, c: -0.01, d: 5e+22, e: 1000000.0, f: -0.02, g: 6.626e-34}")
-        #expect(try parsed("a = 224_617.445_991_228\nb = 1e1_0\nc = -0.0\nd = 0.0\ne = 0e0")
-            == "{a: 224617.445991228, b: 10000000000.0, c: -0.0, d: 0.0, e: 0.0}")
+        #expect(
+            try parsed("a = +1.0\nb = 3.1415\nc = -0.01\nd = 5e+22\ne = 1e06\nf = -2E-2\ng = 6.626e-34")
+                == "{a: 1.0, b: 3.1415, c: -0.01, d: 5e+22, e: 1000000.0, f: -0.02, g: 6.626e-34}")
+        #expect(
+            try parsed("a = 224_617.445_991_228\nb = 1e1_0\nc = -0.0\nd = 0.0\ne = 0e0")
+                == "{a: 224617.445991228, b: 10000000000.0, c: -0.0, d: 0.0, e: 0.0}")
         #expect(try parsed("a = inf\nb = +inf\nc = -inf") == "{a: inf, b: inf, c: -inf}")
         let nans = try TOMLDocument.parse("a = nan\nb = +nan\nc = -nan", origin: "t.toml")
         for (_, value) in nans {
@@ -192,32 +212,37 @@ struct TOMLValueTests {
     }
 
     @Test func datesAndTimesAreRecognisedByType() throws {
-        #expect(try parsed("""
-            odt1 = 1979-05-27T07:32:00Z
-            odt2 = 1979-05-27T00:32:00-07:00
-            odt3 = 1979-05-27T00:32:00.999999+05:30
-            odt4 = 1979-05-27 07:32:00z
-            odt5 = 1979-05-27t07:32:00Z
-            ldt1 = 1979-05-27T07:32:00
-            ldt2 = 1979-05-27 00:32:00.999999
-            ld = 1979-05-27
-            leap = 2000-02-29
-            lt1 = 07:32:00
-            lt2 = 00:32:00.999999
-            """) == """
-            {odt1: <date-time>, odt2: <date-time>, odt3: <date-time>, odt4: <date-time>, odt5: <date-time>, \
-            ldt1: <local date-time>, ldt2: <local date-time>, ld: <date>, leap: <date>, lt1: <time>, lt2: <time>}
-            """)
-        #expect(try parsed("dates = [1979-05-27, 07:32:00, 1979-05-27 07:32:00Z]")
-            == "{dates: [<date>, <time>, <date-time>]}")
+        #expect(
+            try parsed(
+                """
+                odt1 = 1979-05-27T07:32:00Z
+                odt2 = 1979-05-27T00:32:00-07:00
+                odt3 = 1979-05-27T00:32:00.999999+05:30
+                odt4 = 1979-05-27 07:32:00z
+                odt5 = 1979-05-27t07:32:00Z
+                ldt1 = 1979-05-27T07:32:00
+                ldt2 = 1979-05-27 00:32:00.999999
+                ld = 1979-05-27
+                leap = 2000-02-29
+                lt1 = 07:32:00
+                lt2 = 00:32:00.999999
+                """) == """
+                    {odt1: <date-time>, odt2: <date-time>, odt3: <date-time>, odt4: <date-time>, odt5: <date-time>, \
+                    ldt1: <local date-time>, ldt2: <local date-time>, ld: <date>, leap: <date>, lt1: <time>, lt2: <time>}
+                    """)
+        #expect(
+            try parsed("dates = [1979-05-27, 07:32:00, 1979-05-27 07:32:00Z]")
+                == "{dates: [<date>, <time>, <date-time>]}")
         #expect(try parsed("d = 1979-05-27 # a date, then a comment") == "{d: <date>}")
     }
 
     @Test func arraysOfAnythingAcrossLines() throws {
-        #expect(try parsed("a = [ 1, 2, 3 ]\nb = []\nc = [ \"x\", 'y', \"\"\"z\"\"\" ]")
-            == #"{a: [1, 2, 3], b: [], c: ["x", "y", "z"]}"#)
-        #expect(try parsed("m = [ 0.1, 2, \"three\", [4, [5]], { six = 6 }, true, 1979-05-27 ]")
-            == #"{m: [0.1, 2, "three", [4, [5]], {six: 6}, true, <date>]}"#)
+        #expect(
+            try parsed("a = [ 1, 2, 3 ]\nb = []\nc = [ \"x\", 'y', \"\"\"z\"\"\" ]")
+                == #"{a: [1, 2, 3], b: [], c: ["x", "y", "z"]}"#)
+        #expect(
+            try parsed("m = [ 0.1, 2, \"three\", [4, [5]], { six = 6 }, true, 1979-05-27 ]")
+                == #"{m: [0.1, 2, "three", [4, [5]], {six: 6}, true, <date>]}"#)
         let multiLine = """
             numbers = [
               1,  # one
@@ -238,8 +263,9 @@ struct TOMLValueTests {
         #expect(mqtt.hasPrefix(#"{url: "mqtt://127.0.0.1:1883", base_topic: "council", client_id: "", protocol: "5""#))
         #expect(mqtt.contains("keepalive_s: 30, session_expiry_s: 86400"))
         #expect(mqtt.hasSuffix("tls_insecure: false}"))
-        #expect(render(members.first { $0.key == "budget" }!.value)
-            == #"{daily_usd: 1.0, monthly_usd: 20.0, timezone: "UTC"}"#)
+        #expect(
+            render(members.first { $0.key == "budget" }!.value)
+                == #"{daily_usd: 1.0, monthly_usd: 20.0, timezone: "UTC"}"#)
     }
 
     /// etc/council.toml, found from this source file (through a symlink if the test was built from one).
@@ -284,39 +310,51 @@ struct TOMLErrorTests {
     }
 
     @Test func redefinedTables() {
-        #expect(problem("[fruit]\napple = 1\n\n[fruit]\norange = 2")
-            == "4:2: table [fruit] is defined twice")
+        #expect(
+            problem("[fruit]\napple = 1\n\n[fruit]\norange = 2")
+                == "4:2: table [fruit] is defined twice")
         #expect(problem("[a.b]\n[a]\n[a.b]") == "3:4: table [a.b] is defined twice")
-        #expect(problem("[fruit]\napple.color = 'red'\n[fruit.apple]")
-            == "3:8: table [fruit.apple] is already defined by dotted keys")
-        #expect(problem("[a.b.c]\nz = 9\n[a]\nb.c.t = 1")
-            == "4:3: table [a.b.c] is defined by its own header; dotted keys cannot add to it")
+        #expect(
+            problem("[fruit]\napple.color = 'red'\n[fruit.apple]")
+                == "3:8: table [fruit.apple] is already defined by dotted keys")
+        #expect(
+            problem("[a.b.c]\nz = 9\n[a]\nb.c.t = 1")
+                == "4:3: table [a.b.c] is defined by its own header; dotted keys cannot add to it")
         #expect(problem("[[a]]\n[a]") == "2:2: table [a] is already an array of tables [[a]]")
-        #expect(problem("[a]\n[[a]]")
-            == "2:3: array of tables [[a]] conflicts with table [a]")
-        #expect(problem("[[a]]\nb.c = 1\n[a.b]")
-            == "3:4: table [a.b] is already defined by dotted keys")
+        #expect(
+            problem("[a]\n[[a]]")
+                == "2:3: array of tables [[a]] conflicts with table [a]")
+        #expect(
+            problem("[[a]]\nb.c = 1\n[a.b]")
+                == "3:4: table [a.b] is already defined by dotted keys")
     }
 
     @Test func keysIntoInlineTablesAndValues() {
-        #expect(problem("point = { x = 1 }\npoint.y = 2")
-            == "2:1: 'point' is an inline table, which cannot be extended")
-        #expect(problem("point = { x = 1 }\n[point]")
-            == "2:2: 'point' is an inline table, which cannot be extended")
-        #expect(problem("point = { x = 1 }\n[point.z]")
-            == "2:2: 'point' is an inline table, which cannot be extended")
+        #expect(
+            problem("point = { x = 1 }\npoint.y = 2")
+                == "2:1: 'point' is an inline table, which cannot be extended")
+        #expect(
+            problem("point = { x = 1 }\n[point]")
+                == "2:2: 'point' is an inline table, which cannot be extended")
+        #expect(
+            problem("point = { x = 1 }\n[point.z]")
+                == "2:2: 'point' is an inline table, which cannot be extended")
         #expect(problem("a = { b.c = 1, b = 2 }") == "1:16: duplicate key 'b'")
-        #expect(problem("name = \"x\"\nname.first = \"y\"")
-            == "2:1: 'name' is a string, not a table")
+        #expect(
+            problem("name = \"x\"\nname.first = \"y\"")
+                == "2:1: 'name' is a string, not a table")
         #expect(problem("a = 1\n[a.b]") == "2:2: 'a' is an integer, not a table")
         #expect(problem("a = 1\n[a]") == "2:2: 'a' is an integer, not a table")
         #expect(problem("a = 1979-05-27\n[[a]]") == "2:3: 'a' is a date, not a table")
-        #expect(problem("fruits = []\n[[fruits]]")
-            == "2:3: 'fruits' is a static array; [[fruits]] cannot add to it")
-        #expect(problem("[[a.b]]\n[a]\nb.c = 1")
-            == "3:1: 'b' is an array of tables; dotted keys cannot add to it")
-        #expect(problem("[[fruits]]\n[x]\n[fruits]")
-            == "3:2: table [fruits] is already an array of tables [[fruits]]")
+        #expect(
+            problem("fruits = []\n[[fruits]]")
+                == "2:3: 'fruits' is a static array; [[fruits]] cannot add to it")
+        #expect(
+            problem("[[a.b]]\n[a]\nb.c = 1")
+                == "3:1: 'b' is an array of tables; dotted keys cannot add to it")
+        #expect(
+            problem("[[fruits]]\n[x]\n[fruits]")
+                == "3:2: table [fruits] is already an array of tables [[fruits]]")
     }
 
     @Test func invalidCharacters() {
@@ -325,8 +363,9 @@ struct TOMLErrorTests {
         #expect(problem("a = 1\u{200B}") == "1:6: expected a newline after a value, found U+200B")
         #expect(problem("a = \"bell\u{7}\"") == "1:10: U+0007 is not allowed in a string (write it as an escape)")
         #expect(problem("a = 'nul\u{0}'") == "1:9: U+0000 is not allowed in a string (write it as an escape)")
-        #expect(problem("a = \"\"\"del\u{7F}\"\"\"")
-            == "1:11: U+007F is not allowed in a string (write it as an escape)")
+        #expect(
+            problem("a = \"\"\"del\u{7F}\"\"\"")
+                == "1:11: U+007F is not allowed in a string (write it as an escape)")
         #expect(problem("a = 1 # esc\u{1B}") == "1:12: U+001B is not allowed in a comment")
         #expect(problem("a = 1\rb = 2") == "1:6: a carriage return (U+000D) must be followed by a newline")
         #expect(problem("a = '''x\ry'''") == "1:9: U+000D is not allowed in a string (write it as an escape)")
@@ -335,8 +374,9 @@ struct TOMLErrorTests {
         #expect(problem("[[a] ]") == "1:5: expected ']]' to close the array of tables header, found a space")
         #expect(problem("a = True") == "1:5: expected a value, found 'True'")
         #expect(problem("a = truex") == "1:9: expected a newline after a value, found 'x'")
-        #expect(problem("name = kitchen")
-            == "1:8: expected a value, found 'kitchen' (a string needs quotes)")
+        #expect(
+            problem("name = kitchen")
+                == "1:8: expected a value, found 'kitchen' (a string needs quotes)")
         #expect(problem("a = .5") == "1:5: expected a value, found '.'")
     }
 
@@ -349,29 +389,34 @@ struct TOMLErrorTests {
         #expect(problem(#"a = "\U0000004""#) == #"1:6: \U needs exactly 8 hexadecimal digits"#)
         #expect(problem(#"a = "\uD800""#) == #"1:6: \uD800 is not a Unicode scalar value"#)
         #expect(problem(#"a = "\U00110000""#) == #"1:6: \U00110000 is not a Unicode scalar value"#)
-        #expect(problem("a = \"\"\"x\\ y\"\"\"")
-            == #"1:9: invalid escape '\' followed by a space (write \\ for a backslash)"#)
+        #expect(
+            problem("a = \"\"\"x\\ y\"\"\"")
+                == #"1:9: invalid escape '\' followed by a space (write \\ for a backslash)"#)
         #expect(problem("a = '''\\e'''\nb = \"\\e\"") == #"2:6: invalid escape '\e' (write \\ for a backslash)"#)
     }
 
     @Test func unterminatedStrings() {
-        #expect(problem("a = \"abc\nb = 1")
-            == #"1:5: unterminated string (missing closing ")"#)
+        #expect(
+            problem("a = \"abc\nb = 1")
+                == #"1:5: unterminated string (missing closing ")"#)
         #expect(problem("x = 1\n  a = 'abc") == "2:7: unterminated string (missing closing ')")
         #expect(problem("a = \"\"\"abc\n\"\"") == #"1:5: unterminated multi-line string (missing closing """)"#)
         #expect(problem("a = '''abc\n''") == "1:5: unterminated multi-line string (missing closing ''')")
         #expect(problem("a = \"abc\\") == "1:9: unterminated string: the document ends after a backslash")
         #expect(problem("\"key = 1") == #"1:1: unterminated string (missing closing ")"#)
-        #expect(problem("a = \"\"\"x\"\"\"\"\"\"")
-            == "1:9: a multi-line string cannot contain three quotes in a row; escape one of them")
+        #expect(
+            problem("a = \"\"\"x\"\"\"\"\"\"")
+                == "1:9: a multi-line string cannot contain three quotes in a row; escape one of them")
         #expect(problem("\"\"\"key\"\"\" = 1") == "1:1: a key cannot be a multi-line string")
-        #expect(problem("a = '''x''''''")
-            == "1:9: a multi-line literal string cannot contain three apostrophes in a row; use a basic string")
+        #expect(
+            problem("a = '''x''''''")
+                == "1:9: a multi-line literal string cannot contain three apostrophes in a row; use a basic string")
     }
 
     @Test func missingEquals() {
-        #expect(problem("[mqtt]\nurl \"mqtt://x\"")
-            == #"2:5: expected '=' after the key 'url', found '"'"#)
+        #expect(
+            problem("[mqtt]\nurl \"mqtt://x\"")
+                == #"2:5: expected '=' after the key 'url', found '"'"#)
         #expect(problem("a.b\n") == "1:4: expected '=' after the key 'a.b', found a newline")
         #expect(problem("key") == "1:4: expected '=' after the key 'key', found end of file")
         #expect(problem("a =") == "1:4: expected a value, found end of file")
@@ -415,12 +460,15 @@ struct TOMLErrorTests {
         #expect(problem("a = 0b102") == "1:5: invalid number '0b102'")
         #expect(problem("a = 0X1F") == "1:5: invalid number '0X1F'")
         #expect(problem("a = +0x1") == "1:5: invalid number '+0x1': a hexadecimal integer cannot have a sign")
-        #expect(problem("a = 9223372036854775808")
-            == "1:5: invalid number '9223372036854775808': it does not fit in 64 bits")
-        #expect(problem("a = -9223372036854775809")
-            == "1:5: invalid number '-9223372036854775809': it does not fit in 64 bits")
-        #expect(problem("a = 0x1_0000_0000_0000_0000")
-            == "1:5: invalid number '0x1_0000_0000_0000_0000': it does not fit in 64 bits")
+        #expect(
+            problem("a = 9223372036854775808")
+                == "1:5: invalid number '9223372036854775808': it does not fit in 64 bits")
+        #expect(
+            problem("a = -9223372036854775809")
+                == "1:5: invalid number '-9223372036854775809': it does not fit in 64 bits")
+        #expect(
+            problem("a = 0x1_0000_0000_0000_0000")
+                == "1:5: invalid number '0x1_0000_0000_0000_0000': it does not fit in 64 bits")
         #expect(problem("a = 1 000") == "1:7: expected a newline after a value, found '0'")
         #expect(problem("a = --1") == "1:5: invalid number '--1'")
     }
@@ -454,13 +502,16 @@ struct TOMLErrorTests {
         #expect(problem("t = 07:32:00.") == "1:5: invalid date or time '07:32:00.': a '.' must be followed by digits")
         #expect(problem("t = 07:32:00Z") == "1:5: invalid date or time '07:32:00Z': \(hint)")
         #expect(problem("d = 1979-5-27") == "1:5: invalid date or time '1979-5-27': \(hint)")
-        #expect(problem("d = 1979-05-27T07:32:00+25:00")
-            == "1:5: invalid date or time '1979-05-27T07:32:00+25:00': there is no such time zone offset")
-        #expect(problem("d = 1979-05-27T07:32:00+0700")
-            == "1:5: invalid date or time '1979-05-27T07:32:00+0700': \(hint)")
+        #expect(
+            problem("d = 1979-05-27T07:32:00+25:00")
+                == "1:5: invalid date or time '1979-05-27T07:32:00+25:00': there is no such time zone offset")
+        #expect(
+            problem("d = 1979-05-27T07:32:00+0700")
+                == "1:5: invalid date or time '1979-05-27T07:32:00+0700': \(hint)")
         #expect(problem("d = 1979-05-27X07:32:00") == "1:5: invalid date or time '1979-05-27X07:32:00': \(hint)")
-        #expect(problem("d = 1979-05-27 07:32")
-            == "1:5: invalid date or time '1979-05-27 07:32': a time needs seconds (HH:MM:SS)")
+        #expect(
+            problem("d = 1979-05-27 07:32")
+                == "1:5: invalid date or time '1979-05-27 07:32': a time needs seconds (HH:MM:SS)")
         #expect(problem("d = 1979-05-27 x") == "1:16: expected a newline after a value, found 'x'")
     }
 }

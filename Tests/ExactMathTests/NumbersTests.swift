@@ -35,8 +35,9 @@ func randomBigInt(_ generator: inout SplitMix64, maxLimbs: Int) -> BigInt {
 struct BigIntTests {
     @Test("known powers and factorials print exactly")
     func knownValues() {
-        #expect(BigInt(2).power(200).description
-            == "1606938044258990275541962092341162602522202993782792835301376")
+        #expect(
+            BigInt(2).power(200).description
+                == "1606938044258990275541962092341162602522202993782792835301376")
         #expect(NumberTheory.factorial(30)?.description == "265252859812191058636308480000000")
         let thousand = NumberTheory.factorial(1000)!.description
         #expect(thousand.count == 2568)
@@ -144,8 +145,9 @@ struct RationalTests {
     func decimalsAreExact() {
         let sum = Rational(decimal: "0.1")! + Rational(decimal: "0.2")!
         #expect(sum == Rational(3, 10))
-        #expect(Rational(decimal: "3.7")! * Rational(decimal: "8.9")! - Rational(decimal: "2.1")!
-            == Rational(3083, 100))
+        #expect(
+            Rational(decimal: "3.7")! * Rational(decimal: "8.9")! - Rational(decimal: "2.1")!
+                == Rational(3083, 100))
         #expect(Rational(decimal: "-0.25") == Rational(-1, 4))
         #expect(Rational(decimal: "1e3") == Rational(1000))
         #expect(Rational(decimal: "2.5E-2") == Rational(1, 40))
@@ -194,7 +196,9 @@ struct NumberTheoryTests {
     @Test("primality agrees with a sieve and with known large primes")
     func primality() {
         var sieved = Set<Int>()
-        PrimeSieve.forEachPrime(upTo: 20_000) { sieved.insert($0); return true }
+        PrimeSieve.forEachPrime(upTo: 20_000) {
+            sieved.insert($0); return true
+        }
         for n in -5...20_000 { #expect(NumberTheory.isPrime(BigInt(n)) == sieved.contains(n), "\(n)") }
         #expect(NumberTheory.isPrime(BigInt(2).power(61) - 1))
         #expect(NumberTheory.isPrime(BigInt(2).power(127) - 1))

@@ -72,15 +72,16 @@ struct InvalidInputTests {
         #expect(error?.description == "expected ':' after object key at byte 10")
     }
 
-    @Test(arguments: [
-        ([0x22, 0xFF, 0x22], 1),  // never valid in UTF-8
-        ([0x22, 0xC0, 0xAF, 0x22], 1),  // overlong '/'
-        ([0x22, 0xE0, 0x80, 0xAF, 0x22], 1),  // overlong, 3 bytes
-        ([0x22, 0xED, 0xA0, 0x80, 0x22], 1),  // encoded surrogate U+D800
-        ([0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], 1),  // past U+10FFFF
-        ([0x22, 0x61, 0xC3, 0x22], 2),  // truncated sequence
-        ([0x22, 0x5C, 0x6E, 0xE2, 0x82, 0x22], 3),  // truncated after an escape (slow path)
-    ] as [([UInt8], Int)])
+    @Test(
+        arguments: [
+            ([0x22, 0xFF, 0x22], 1),  // never valid in UTF-8
+            ([0x22, 0xC0, 0xAF, 0x22], 1),  // overlong '/'
+            ([0x22, 0xE0, 0x80, 0xAF, 0x22], 1),  // overlong, 3 bytes
+            ([0x22, 0xED, 0xA0, 0x80, 0x22], 1),  // encoded surrogate U+D800
+            ([0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], 1),  // past U+10FFFF
+            ([0x22, 0x61, 0xC3, 0x22], 2),  // truncated sequence
+            ([0x22, 0x5C, 0x6E, 0xE2, 0x82, 0x22], 3),  // truncated after an escape (slow path)
+        ] as [([UInt8], Int)])
     func rejectsInvalidUTF8(bytes: [UInt8], offset: Int) {
         let error = failure(bytes: bytes)
         #expect(error?.message == "invalid UTF-8")

@@ -27,7 +27,8 @@ extension CouncilConfig {
         /// Why `name` is not a time zone this machine knows, or `nil` if it is.
         static func problem(withTimeZone name: String) -> String? {
             if name == "UTC" { return nil }
-            let wellFormed = !name.isEmpty && !name.hasPrefix("/") && !name.split(separator: "/").contains("..")
+            let wellFormed =
+                !name.isEmpty && !name.hasPrefix("/") && !name.split(separator: "/").contains("..")
                 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/_+-".contains($0)) }
             guard wellFormed, FileText.isRegularFile("\(zoneDirectory)/\(name)") else {
                 return "unknown time zone \(tomlQuoted(name)) (expected \"UTC\" or a name in "

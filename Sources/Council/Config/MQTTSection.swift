@@ -94,8 +94,10 @@ extension CouncilConfig {
         /// TLS settings need an `mqtts://` URL. Checked once `--broker` has been applied, since it may change the URL.
         func checkTLSScheme(problems: ProblemList) {
             guard !url.usesTLS else { return }
-            let tlsKeys = [("ca_file", !caFile.isEmpty), ("cert_file", !certFile.isEmpty),
-                           ("key_file", !keyFile.isEmpty), ("tls_insecure", tlsInsecure)]
+            let tlsKeys = [
+                ("ca_file", !caFile.isEmpty), ("cert_file", !certFile.isEmpty),
+                ("key_file", !keyFile.isEmpty), ("tls_insecure", tlsInsecure),
+            ]
             for (key, isSet) in tlsKeys where isSet {
                 problems.invalid("mqtt." + key, "is set but mqtt.url uses mqtt:// (use mqtts:// for TLS)")
             }

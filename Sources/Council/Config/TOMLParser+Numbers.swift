@@ -61,7 +61,9 @@ extension TOMLParser {
         for byte in digits where byte != UInt8(ascii: "_") {
             let digit = Int(byte - UInt8(ascii: "0"))
             let (shifted, overflowShift) = value.multipliedReportingOverflow(by: 10)
-            let (next, overflowAdd) = negative ? shifted.subtractingReportingOverflow(digit)
+            let (next, overflowAdd) =
+                negative
+                ? shifted.subtractingReportingOverflow(digit)
                 : shifted.addingReportingOverflow(digit)
             guard !overflowShift && !overflowAdd else { throw invalidNumber(token, "it does not fit in 64 bits") }
             value = next

@@ -23,7 +23,8 @@ extension TOMLParser {
             return try parseArray()
         case UInt8(ascii: "{"):
             return try parseInlineTable()
-        case let byte? where TOMLScanner.isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
+        case let byte?
+        where TOMLScanner.isDigit(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
             || byte == UInt8(ascii: "i") || byte == UInt8(ascii: "n"):
             return try parseNumberOrDate()
         default:

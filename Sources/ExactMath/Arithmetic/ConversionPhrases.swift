@@ -101,16 +101,21 @@ enum ConversionPhrases {
         } else {
             let factor = source.size.dividing(by: target.size)!
             result = value * factor
-            rule = "1 \(source.symbol) = " + Format.rationalWithApproximation(factor, style: .decimal)
+            rule =
+                "1 \(source.symbol) = " + Format.rationalWithApproximation(factor, style: .decimal)
                 + " " + label(target.symbol, factor)
         }
         let (exact, approximation) = quantity(result, unit: withUnit ? label(target.symbol, result) : "")
         let given = Format.rational(value, style: .decimal) + " " + label(source.symbol, value)
         let (fullExact, fullApproximation) = quantity(result, unit: label(target.symbol, result))
-        let multiplied = source.kind == .temperature ? "" : Format.rational(value, style: .decimal) + " × "
-            + Format.rational(source.size.dividing(by: target.size)!, style: .decimal) + " = "
+        let multiplied =
+            source.kind == .temperature
+            ? ""
+            : Format.rational(value, style: .decimal) + " × "
+                + Format.rational(source.size.dividing(by: target.size)!, style: .decimal) + " = "
         let working = [rule, "\(given) = " + multiplied + Format.withApproximation(fullExact, fullApproximation)]
-        return MathAnswer(answer: Format.withApproximation(exact, approximation), working: working, exact: exact,
+        return MathAnswer(
+            answer: Format.withApproximation(exact, approximation), working: working, exact: exact,
             approximation: approximation, topic: .conversion)
     }
 

@@ -10,8 +10,9 @@ enum CountingPhrases {
 
     /// "n choose k" and the "ways to choose/select/pick" and "combinations … taken" phrasings.
     static func choose(_ text: Substring) -> MathAnswer? {
-        guard text.mentions("choose") || text.mentions("select") || text.mentions("pick")
-            || text.mentions("combination") || text.mentions("permutation")
+        guard
+            text.mentions("choose") || text.mentions("select") || text.mentions("pick")
+                || text.mentions("combination") || text.mentions("permutation")
         else { return nil }
         // "10 choose 3" (either side may be an expression such as "(2+8)").
         if let range = text.firstRange(of: " choose "), !text[..<range.lowerBound].contains(" "),
@@ -22,7 +23,8 @@ enum CountingPhrases {
         }
         var scanner = WordScanner(text)
         _ = scanner.accept("the")
-        if scanner.accept("number of combinations of", "combinations of", "number of permutations of",
+        if scanner.accept(
+            "number of combinations of", "combinations of", "number of permutations of",
             "permutations of")
         {
             let ordered = text.mentions("permutation")
@@ -60,8 +62,10 @@ enum CountingPhrases {
 
     /// "how many ways (are there) to", "how many ways can you", "number of ways to", "ways to".
     private static func acceptWaysTo(_ scanner: inout WordScanner) -> Bool {
-        guard scanner.accept("how many different ways", "how many ways", "number of ways", "the number of ways",
-            "ways")
+        guard
+            scanner.accept(
+                "how many different ways", "how many ways", "number of ways", "the number of ways",
+                "ways")
         else { return false }
         _ = scanner.accept("are there", "is there")
         return scanner.accept("to", "can you", "can i", "can we", "can one", "could you", "could i")
@@ -107,7 +111,8 @@ enum CountingPhrases {
             }
         }
         if working.count < 2 { working.append("Answer: 0 ways.") }
-        return MathAnswer(answer: count.description, working: working, exact: count.description,
+        return MathAnswer(
+            answer: count.description, working: working, exact: count.description,
             topic: .combinatorics)
     }
 
@@ -117,12 +122,14 @@ enum CountingPhrases {
         else { return nil }
         var working = ["Arranging \(n) distinct items in order: \(n)! ways."]
         if value <= 10, value >= 2 {
-            working.append(stride(from: value, through: 1, by: -1).map(String.init).joined(separator: " × ")
-                + " = \(count)")
+            working.append(
+                stride(from: value, through: 1, by: -1).map(String.init).joined(separator: " × ")
+                    + " = \(count)")
         } else {
             working.append("\(n)! = \(count)")
         }
-        return MathAnswer(answer: count.description, working: working, exact: count.description,
+        return MathAnswer(
+            answer: count.description, working: working, exact: count.description,
             topic: .combinatorics)
     }
 }

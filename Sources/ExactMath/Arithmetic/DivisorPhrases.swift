@@ -7,8 +7,9 @@ enum DivisorPhrases {
     private static let lcmNames = ["least common multiple of", "lowest common multiple of", "lcm of"]
 
     static func gcdOrLcm(_ text: Substring) -> MathAnswer? {
-        guard text.mentions("common") || text.mentions("gcd") || text.mentions("gcf") || text.mentions("hcf")
-            || text.mentions("lcm")
+        guard
+            text.mentions("common") || text.mentions("gcd") || text.mentions("gcf") || text.mentions("hcf")
+                || text.mentions("lcm")
         else { return nil }
         var scanner = WordScanner(text)
         _ = scanner.accept("the")
@@ -76,7 +77,8 @@ enum DivisorPhrases {
                 result = next
             }
         }
-        return MathAnswer(answer: result.description, working: Array(working.prefix(5)), exact: result.description,
+        return MathAnswer(
+            answer: result.description, working: Array(working.prefix(5)), exact: result.description,
             topic: .numberTheory)
     }
 
@@ -95,7 +97,8 @@ enum DivisorPhrases {
             }
             result = next
         }
-        return MathAnswer(answer: result.description, working: Array(working.suffix(5)), exact: result.description,
+        return MathAnswer(
+            answer: result.description, working: Array(working.suffix(5)), exact: result.description,
             topic: .numberTheory)
     }
 }

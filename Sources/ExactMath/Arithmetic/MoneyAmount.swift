@@ -35,7 +35,8 @@ struct MoneyAmount {
         if magnitude.isInteger { return (sign + symbol + magnitude.numerator.description, nil) }
         let rounded = sign + symbol + magnitude.decimalString(maxFractionDigits: 2).paddedToCents
         if cents.isInteger { return (rounded, nil) }
-        let exact = magnitude.terminatesAsDecimal
+        let exact =
+            magnitude.terminatesAsDecimal
             ? magnitude.decimalString(maxFractionDigits: 64) : magnitude.description
         return (sign + symbol + exact, rounded)
     }

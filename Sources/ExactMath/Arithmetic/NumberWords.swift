@@ -157,8 +157,9 @@ enum NumberWords {
             var accepted = true
             while pieceIndex < pieces.count {
                 let piece = pieces[pieceIndex]
-                if let value = units[piece], last == .none || last == .tens || last == .hundred || last == .scale
-                    || last == .and
+                if let value = units[piece],
+                    last == .none || last == .tens || last == .hundred || last == .scale
+                        || last == .and
                 {
                     group += value
                     last = .unit
@@ -166,12 +167,12 @@ enum NumberWords {
                 {
                     group += value
                     last = .teen
-                } else if let value = tens[piece], last == .none || last == .hundred || last == .scale || last == .and
-                {
+                } else if let value = tens[piece], last == .none || last == .hundred || last == .scale || last == .and {
                     group += value
                     last = .tens
-                } else if piece == "hundred", group < 100, last == .unit || last == .teen || last == .tens
-                    || (last == .none && sawArticle)
+                } else if piece == "hundred", group < 100,
+                    last == .unit || last == .teen || last == .tens
+                        || (last == .none && sawArticle)
                 {
                     group = max(group, 1) * 100
                     last = .hundred
@@ -182,8 +183,9 @@ enum NumberWords {
                     group = 0
                     lastScale = scale
                     last = .scale
-                } else if piece == "dozen", last == .none && sawArticle || last == .unit || last == .teen
-                    || last == .tens
+                } else if piece == "dozen",
+                    last == .none && sawArticle || last == .unit || last == .teen
+                        || last == .tens
                 {
                     group = max(group, 1) * 12
                     last = .scale

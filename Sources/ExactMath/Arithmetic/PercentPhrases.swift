@@ -36,7 +36,8 @@ enum PercentPhrases {
         }
         guard scanner.atEnd else { return nil }
         guard let ratio = part.dividing(by: whole) else {
-            return MathAnswer(answer: "undefined (division by zero)",
+            return MathAnswer(
+                answer: "undefined (division by zero)",
                 working: ["A percentage of 0 is undefined: it would divide by zero."],
                 exact: "undefined (division by zero)", topic: .percentage)
         }
@@ -49,7 +50,8 @@ enum PercentPhrases {
             "\(partText) ÷ \(wholeText) = " + NumberFormatting.text(.rational(ratio), style: style),
             "Multiply by 100: " + percentText.display,
         ]
-        return MathAnswer(answer: percentText.display, working: working, exact: percentText.exact,
+        return MathAnswer(
+            answer: percentText.display, working: working, exact: percentText.exact,
             approximation: percentText.approximation, topic: .percentage)
     }
 
@@ -84,7 +86,8 @@ enum PercentPhrases {
                     + (ratio.isZero ? "" : ratio.signum < 0 ? " (a decrease)" : " (an increase)"),
             ]
             let result = percentString(percent)
-            return MathAnswer(answer: result.display, working: working, exact: result.exact,
+            return MathAnswer(
+                answer: result.display, working: working, exact: result.exact,
                 approximation: result.approximation, topic: .percentage)
         }
         var base: MoneyAmount
@@ -127,7 +130,8 @@ enum PercentPhrases {
                 + MoneyAmount.text(result, currency: base.currency),
         ]
         let (exact, approximation) = MoneyAmount.describe(result, currency: base.currency)
-        return MathAnswer(answer: Format.withApproximation(exact, approximation), working: working, exact: exact,
+        return MathAnswer(
+            answer: Format.withApproximation(exact, approximation), working: working, exact: exact,
             approximation: approximation, topic: .percentage)
     }
 
@@ -142,7 +146,8 @@ enum PercentPhrases {
                 + MoneyAmount.text(amount, currency: base.currency),
         ]
         let (exact, approximation) = MoneyAmount.describe(amount, currency: base.currency)
-        return MathAnswer(answer: Format.withApproximation(exact, approximation), working: working, exact: exact,
+        return MathAnswer(
+            answer: Format.withApproximation(exact, approximation), working: working, exact: exact,
             approximation: approximation, topic: .percentage)
     }
 

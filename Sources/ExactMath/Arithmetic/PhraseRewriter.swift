@@ -130,10 +130,13 @@ enum PhraseRewriter {
         }
         // "5th root of 32" → "⁵√32", "fifth root of 32" too.
         if let (prefix, n, next) = ordinal(at: index, in: pieces) {
-            let afterSpace = next < pieces.count && !pieces[next].isWord && pieces[next].text.allSatisfy { $0 == " " }
+            let afterSpace =
+                next < pieces.count && !pieces[next].isWord && pieces[next].text.allSatisfy { $0 == " " }
                 ? next + 1 : next
-            if let after = match(["root", "of"], at: afterSpace, in: pieces) ?? match(["root"], at: afterSpace,
-                in: pieces)
+            if let after = match(["root", "of"], at: afterSpace, in: pieces)
+                ?? match(
+                    ["root"], at: afterSpace,
+                    in: pieces)
             {
                 return (prefix + ExpressionPrinter.superscript(n) + "√", after)
             }

@@ -7,8 +7,9 @@ enum PowerPhrases {
     ]
 
     static func named(_ text: Substring) -> MathAnswer? {
-        guard text.mentions("square of") || text.mentions("cube of") || text.mentions("inverse of")
-            || text.mentions("reciprocal of")
+        guard
+            text.mentions("square of") || text.mentions("cube of") || text.mentions("inverse of")
+                || text.mentions("reciprocal of")
         else { return nil }
         var rest = text
         _ = TextTools.dropPrefix(&rest, ["the"])

@@ -29,8 +29,9 @@ enum RoundingPhrases {
     ]
 
     static func round(_ text: Substring) -> MathAnswer? {
-        guard text.mentions("round") || text.mentions("decimal") || text.mentions("significant")
-            || text.mentions("sig") || text.mentions("nearest")
+        guard
+            text.mentions("round") || text.mentions("decimal") || text.mentions("significant")
+                || text.mentions("sig") || text.mentions("nearest")
         else { return nil }
         var rest = text
         let explicit = TextTools.dropPrefix(&rest, ["round off", "round up", "round down", "round"])

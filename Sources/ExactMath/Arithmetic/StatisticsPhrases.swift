@@ -17,15 +17,26 @@ enum StatisticsPhrases {
         (["range"], .range),
         (["sum total", "sum", "total"], .sum),
         (["product"], .product),
-        (["minimum value", "minimum", "min", "smallest number", "smallest value", "smallest", "lowest number",
-          "lowest value", "lowest"], .minimum),
-        (["maximum value", "maximum", "max", "largest number", "largest value", "largest", "biggest number",
-          "biggest", "greatest number", "greatest value", "greatest", "highest number", "highest value", "highest"],
-         .maximum),
+        (
+            [
+                "minimum value", "minimum", "min", "smallest number", "smallest value", "smallest", "lowest number",
+                "lowest value", "lowest",
+            ], .minimum
+        ),
+        (
+            [
+                "maximum value", "maximum", "max", "largest number", "largest value", "largest", "biggest number",
+                "biggest", "greatest number", "greatest value", "greatest", "highest number", "highest value",
+                "highest",
+            ],
+            .maximum
+        ),
         (["population variance", "variance"], .variance(sample: false)),
         (["sample variance"], .variance(sample: true)),
-        (["population standard deviation", "standard deviation", "population std dev", "std dev", "stdev"],
-         .standardDeviation(sample: false)),
+        (
+            ["population standard deviation", "standard deviation", "population std dev", "std dev", "stdev"],
+            .standardDeviation(sample: false)
+        ),
         (["sample standard deviation", "sample std dev"], .standardDeviation(sample: true)),
     ]
 
@@ -40,10 +51,11 @@ enum StatisticsPhrases {
     static let maximumCount = 10_000
 
     static func summary(_ text: Substring) -> MathAnswer? {
-        guard text.mentions("mean") || text.mentions("average") || text.mentions("median") || text.mentions("mode")
-            || text.mentions("range") || text.mentions("sum") || text.mentions("total") || text.mentions("product")
-            || text.mentions("min") || text.mentions("max") || text.mentions("est") || text.mentions("variance")
-            || text.mentions("dev")
+        guard
+            text.mentions("mean") || text.mentions("average") || text.mentions("median") || text.mentions("mode")
+                || text.mentions("range") || text.mentions("sum") || text.mentions("total") || text.mentions("product")
+                || text.mentions("min") || text.mentions("max") || text.mentions("est") || text.mentions("variance")
+                || text.mentions("dev")
         else { return nil }
         var scanner = WordScanner(text)
         _ = scanner.accept("the")
@@ -107,8 +119,10 @@ enum StatisticsPhrases {
             let mean = sum.dividing(by: count)!
             return result(
                 mean, style: style,
-                working: [sumLine, "Count: \(n) value\(n == 1 ? "" : "s")",
-                          "Mean = \(number(sum, style)) ÷ \(n) = " + describe(mean, style)])
+                working: [
+                    sumLine, "Count: \(n) value\(n == 1 ? "" : "s")",
+                    "Mean = \(number(sum, style)) ÷ \(n) = " + describe(mean, style),
+                ])
         case .median:
             let sorted = values.sorted()
             let median: Rational
@@ -130,8 +144,10 @@ enum StatisticsPhrases {
             let (low, high) = (values.min()!, values.max()!)
             return result(
                 high - low, style: style,
-                working: ["Largest: \(number(high, style)), smallest: \(number(low, style))",
-                          "Range = \(number(high, style)) − \(signed(low, style)) = " + number(high - low, style)])
+                working: [
+                    "Largest: \(number(high, style)), smallest: \(number(low, style))",
+                    "Range = \(number(high, style)) − \(signed(low, style)) = " + number(high - low, style),
+                ])
         case .sum:
             guard n >= 2 else { return nil }
             return result(sum, style: style, working: [sumLine])
@@ -142,16 +158,20 @@ enum StatisticsPhrases {
             else { return nil }
             return result(
                 product, style: style,
-                working: ["Product: " + listText(values, style: style, separator: " × ") + " = "
-                          + number(product, style)])
+                working: [
+                    "Product: " + listText(values, style: style, separator: " × ") + " = "
+                        + number(product, style)
+                ])
         case .minimum, .maximum:
             guard n >= 2 else { return nil }
             let isMinimum = if case .minimum = statistic { true } else { false }
             let value = isMinimum ? values.min()! : values.max()!
             return result(
                 value, style: style,
-                working: ["In order: " + listText(values.sorted(), style: style, separator: ", "),
-                          (isMinimum ? "The smallest is " : "The largest is ") + number(value, style) + "."])
+                working: [
+                    "In order: " + listText(values.sorted(), style: style, separator: ", "),
+                    (isMinimum ? "The smallest is " : "The largest is ") + number(value, style) + ".",
+                ])
         case .variance(let sample), .standardDeviation(let sample):
             guard n >= (sample ? 2 : 1) else { return nil }
             let mean = sum.dividing(by: count)!
@@ -170,8 +190,9 @@ enum StatisticsPhrases {
             let (exact, approximation) = NumberFormatting.describe(value, style: style)
             let text = Format.withApproximation(exact, approximation)
             working.append("Standard deviation = √(variance) = " + text)
-            return MathAnswer(answer: text, working: working, exact: exact, approximation: approximation,
-                              topic: .statistics)
+            return MathAnswer(
+                answer: text, working: working, exact: exact, approximation: approximation,
+                topic: .statistics)
         }
     }
 
@@ -195,8 +216,9 @@ enum StatisticsPhrases {
 
     private static func result(_ value: Rational, style: NumberStyle, working: [String]) -> MathAnswer {
         let (exact, approximation) = NumberFormatting.describe(.rational(value), style: style)
-        return MathAnswer(answer: Format.withApproximation(exact, approximation), working: working, exact: exact,
-                          approximation: approximation, topic: .statistics)
+        return MathAnswer(
+            answer: Format.withApproximation(exact, approximation), working: working, exact: exact,
+            approximation: approximation, topic: .statistics)
     }
 
     private static func number(_ value: Rational, _ style: NumberStyle) -> String {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Evaluates constant expressions exactly (see `ExactValue`), recording the intermediate steps.
@@ -96,9 +96,11 @@ public enum ExpressionEvaluator {
         for child in children { operands.append(try value(of: child, steps: &steps)) }
         let result = try apply(expr, operands)
         if steps != nil {
-            let reduced = replacingChildren(of: expr, with: zip(children, operands).map { child, value in
-                isLiteral(child) ? child : expression(for: value) ?? child
-            })
+            let reduced = replacingChildren(
+                of: expr,
+                with: zip(children, operands).map { child, value in
+                    isLiteral(child) ? child : expression(for: value) ?? child
+                })
             steps!.append(Step(original: expr, reduced: reduced, value: result))
         }
         return result

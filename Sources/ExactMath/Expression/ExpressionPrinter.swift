@@ -30,8 +30,10 @@ public enum ExpressionPrinter {
             return (render(a, style: style).text + " + " + wrap(right, right.level == .unary), .sum)
         case .subtract(let a, let b):
             let right = render(b, style: style)
-            return (render(a, style: style).text + " − " + wrap(right, right.level <= .sum || right.level == .unary),
-                .sum)
+            return (
+                render(a, style: style).text + " − " + wrap(right, right.level <= .sum || right.level == .unary),
+                .sum
+            )
         case .multiply(let a, let b):
             return product(a, b, style: style)
         case .divide(let a, let b):

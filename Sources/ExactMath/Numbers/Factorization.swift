@@ -7,7 +7,9 @@ internal enum Factorization {
 
     static let trialPrimes: [Int] = {
         var primes = [Int]()
-        PrimeSieve.forEachPrime(upTo: trialDivisionLimit) { primes.append($0); return true }
+        PrimeSieve.forEachPrime(upTo: trialDivisionLimit) {
+            primes.append($0); return true
+        }
         return primes
     }()
 

@@ -132,9 +132,11 @@ extension Rational {
         // Cross-reduce first so intermediate values stay small.
         let g1 = BigInt.gcd(a.numerator, b.denominator)
         let g2 = BigInt.gcd(b.numerator, a.denominator)
-        let numerator = (g1 == 1 || g1.isZero ? a.numerator : a.numerator / g1)
+        let numerator =
+            (g1 == 1 || g1.isZero ? a.numerator : a.numerator / g1)
             * (g2 == 1 || g2.isZero ? b.numerator : b.numerator / g2)
-        let denominator = (g2 == 1 || g2.isZero ? a.denominator : a.denominator / g2)
+        let denominator =
+            (g2 == 1 || g2.isZero ? a.denominator : a.denominator / g2)
             * (g1 == 1 || g1.isZero ? b.denominator : b.denominator / g1)
         if numerator.isZero { return .zero }
         return Rational(normalisedNumerator: numerator, denominator: denominator)

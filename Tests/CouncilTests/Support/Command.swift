@@ -8,7 +8,9 @@ struct CommandResult {
 }
 
 /// Runs the `council` executable with `arguments` and waits (up to `timeout` seconds) for it to exit.
-func runCouncil(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 30) throws -> CommandResult {
+func runCouncil(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 30) throws
+    -> CommandResult
+{
     let folder = try temporaryFolder("cmd")
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let out = folder + "/stdout", err = folder + "/stderr"

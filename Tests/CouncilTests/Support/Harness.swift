@@ -88,7 +88,8 @@ final class Recorder: Sendable {
 
     /// Waits until `count` messages matching `predicate` arrived, or the timeout passes; returns what matched.
     func wait(
-        for count: Int = 1, timeout: Duration = .seconds(5), where predicate: @escaping (InboundMessage) -> Bool = { _ in true }
+        for count: Int = 1, timeout: Duration = .seconds(5),
+        where predicate: @escaping (InboundMessage) -> Bool = { _ in true }
     ) async -> [InboundMessage] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

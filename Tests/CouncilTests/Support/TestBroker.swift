@@ -31,7 +31,9 @@ final class TestBroker: @unchecked Sendable {  // mutated only by the test that 
         let deadline = Date().addingTimeInterval(5)
         while !Self.accepts(port: port) {
             guard Date() < deadline, process.isRunning else {
-                throw BrokerError("mosquitto did not start on port \(port): " + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
+                throw BrokerError(
+                    "mosquitto did not start on port \(port): "
+                        + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
             }
             usleep(20_000)
         }
