@@ -13,8 +13,10 @@ public struct ArithmeticRecognizer: MathRecognizer {
         guard !core.isEmpty, core.utf8.count <= 1_000 else { return nil }
         let hasLetters = core.utf8.contains { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) }
         if hasLetters {
-            core = ArithmeticRecognizer.stripLeadIn(NumberWords.rewrite(core))
-            for form in ArithmeticRecognizer.phraseForms {
+            // `rewrite` returns its input when it has no number word, and `stripLeadIn` is idempotent.
+            if NumberWords.mayRewrite(core) { core = ArithmeticRecognizer.stripLeadIn(NumberWords.rewrite(core)) }
+            let clues = PhraseClues(core)
+            for (mayMatch, form) in ArithmeticRecognizer.phraseForms where mayMatch(clues) {
                 if let answer = form(core) { return answer }
             }
         } else if core.utf8.contains(UInt8(ascii: "%")), let answer = ModuloPhrases.remainder(core) {
@@ -32,14 +34,35 @@ public struct ArithmeticRecognizer: MathRecognizer {
         return MathAnswer(answer: text, working: ["\(words) = \(text)"], exact: text, topic: .arithmetic)
     }
 
-    /// The phrase forms tried before the general expression path, most specific first.
-    private static let phraseForms: [@Sendable (Substring) -> MathAnswer?] = [
-        PrimePhrases.isPrime, PrimePhrases.nthPrime, PrimePhrases.sumOfFirstPrimes, PrimePhrases.factorization,
-        DivisorPhrases.gcdOrLcm, StatisticsPhrases.summary, RoundingPhrases.round,
-        PercentPhrases.whatPercent, PercentPhrases.change,
-        PercentPhrases.relation, PowerPhrases.named, ConversionPhrases.convert, CountingPhrases.choose,
-        CountingPhrases.arrangements, ModuloPhrases.remainder,
+    /// The phrase forms tried before the general expression path, most specific first (the order decides which
+    /// answer wins), each behind the clues it cannot match without (see `PhraseClues`).
+    private static let phraseForms: [(mayMatch: @Sendable (PhraseClues) -> Bool, form: PhraseForm)] = [
+        ({ !$0.isDisjoint(with: [.prime, .composite]) }, PrimePhrases.isPrime),
+        ({ $0.contains(.prime) }, PrimePhrases.nthPrime),
+        ({ $0.contains(.prime) }, PrimePhrases.sumOfFirstPrimes),
+        ({ $0.contains(.factor) }, PrimePhrases.factorization),
+        ({ $0.contains(.divisor) }, DivisorPhrases.gcdOrLcm),
+        ({ $0.contains(.statistic) }, StatisticsPhrases.summary),
+        ({ $0.contains(.rounding) }, RoundingPhrases.round),
+        (
+            { !$0.isDisjoint(with: [.percentWord, .percentSign]) && $0.contains(.whatAsIn) },
+            PercentPhrases.whatPercent
+        ),
+        ({ $0.contains(.change) }, PercentPhrases.change),
+        (
+            { !$0.isDisjoint(with: [.percentWord, .percentSign]) && !$0.isDisjoint(with: [.relation, .currency]) },
+            PercentPhrases.relation
+        ),
+        ({ $0.contains(.power) }, PowerPhrases.named),
+        ({ $0.contains(.inOrTo) }, ConversionPhrases.convert),
+        ({ $0.contains(.choose) }, CountingPhrases.choose),
+        ({ $0.contains(.arrange) }, CountingPhrases.arrangements),
+        // "%" alone answers only "100 % 7": two whole numbers, no letters.
+        ({ $0.contains(.modulo) || ($0.contains(.percentSign) && !$0.contains(.letter)) }, ModuloPhrases.remainder),
     ]
+
+    /// A phrase form: a full answer to the question, or nil.
+    private typealias PhraseForm = @Sendable (Substring) -> MathAnswer?
 
     /// Lead-ins the normaliser may have left (recognisers can be called with any core).
     private static let leadIns = [
@@ -54,7 +77,8 @@ public struct ArithmeticRecognizer: MathRecognizer {
         while changed {
             changed = false
             text = text.drop(while: { $0 == " " })
-            for leadIn in leadIns where text.hasPrefix(leadIn) {
+            // The byte test is a cheap necessary condition: no other character equals one of these ASCII ones.
+            for leadIn in leadIns where text.utf8.starts(with: leadIn.utf8) && text.hasPrefix(leadIn) {
                 let rest = text.dropFirst(leadIn.count)
                 if let next = rest.first, next.isLetter { continue }
                 text = rest.drop(while: { $0 == " " || $0 == ":" })

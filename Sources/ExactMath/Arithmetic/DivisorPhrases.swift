@@ -32,14 +32,20 @@ enum DivisorPhrases {
         return isGCD ? gcdAnswer(values) : lcmAnswer(values)
     }
 
+    /// What separates the items of a list; on a tie the earlier one wins.
+    private static let listSeparators = [", and ", ", ", " and ", " & "]
+
     /// Splits "4, 6 and 10" / "4, 6, and 10" / "48 and 18" into parts; commas inside numbers ("1,000") stay.
     static func splitList(_ text: Substring) -> [Substring] {
         var parts: [Substring] = []
         var rest = text
         while !rest.isEmpty {
             var cut: Range<Substring.Index>? = nil
-            for separator in [", and ", ", ", " and ", " & "] {
-                if let range = rest.firstRange(of: separator), cut == nil || range.lowerBound < cut!.lowerBound {
+            for separator in listSeparators {
+                // `mentions` (bytes) is a cheap necessary condition for `firstRange` (characters) to find it.
+                if rest.mentions(separator), let range = rest.firstRange(of: separator),
+                    cut == nil || range.lowerBound < cut!.lowerBound
+                {
                     cut = range
                 }
             }

@@ -43,6 +43,61 @@ enum NumberWords {
         return words
     }()
 
+    /// The vocabulary as bytes, grouped by first byte, for `mayRewrite`.
+    private static let vocabularyByFirstByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for word in vocabulary {
+            let bytes = Array(word.utf8)
+            table[Int(bytes[0])].append(bytes)
+        }
+        return table
+    }()
+
+    /// False only when `rewrite` would certainly return `text` unchanged: no space-separated word, without its
+    /// trailing punctuation and cut at its first hyphen, is in the vocabulary. A cheap byte-level test that allocates
+    /// nothing; it may answer true for a text that `rewrite` leaves alone, never false for one it changes.
+    static func mayRewrite(_ text: Substring) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { mayRewrite($0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer {
+                mayRewrite($0)
+            }
+    }
+
+    private static func mayRewrite(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let space = UInt8(ascii: " ")
+        var start = 0
+        while start < bytes.count {
+            if bytes[start] == space {
+                start += 1
+                continue
+            }
+            var end = start
+            while end < bytes.count, bytes[end] != space { end += 1 }
+            let next = end
+            while end > start, isTrailingPunctuation(bytes[end - 1]) { end -= 1 }
+            var cut = start
+            while cut < end, bytes[cut] != UInt8(ascii: "-") { cut += 1 }
+            if cut > start, isVocabulary(bytes, from: start, to: cut) { return true }
+            start = next
+        }
+        return false
+    }
+
+    private static func isTrailingPunctuation(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ",") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ";")
+            || byte == UInt8(ascii: ")") || byte == UInt8(ascii: "?")
+    }
+
+    private static func isVocabulary(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        let length = end - start
+        for word in vocabularyByFirstByte[Int(bytes[start])] where word.count == length {
+            var offset = 1
+            while offset < length, bytes[start + offset] == word[offset] { offset += 1 }
+            if offset == length { return true }
+        }
+        return false
+    }
+
     /// The text with number words replaced by digits; the text itself when it has none.
     static func rewrite(_ text: Substring) -> Substring {
         let words = text.split(separator: " ", omittingEmptySubsequences: true)
