@@ -21,13 +21,18 @@ public final class Daemon: Sendable {
     private let startedAtMillis = unixMillis()
     private let inFlight = Mutex(0)
     private let completions = Completions()
+    private let checkpointer: Checkpointer
 
     /// Opens the state folder and database and prepares the MQTT client; nothing is sent until `run`.
     public init(settings: DaemonSettings, skills: [any Skill], logger: Logger) throws {
         self.settings = settings
         self.logger = logger
         try Self.makeDirectory(settings.stateDirectory)
-        database = try StoreSchema.open(path: settings.databasePath, options: .init(synchronous: settings.synchronous))
+        // Commits checkpoint by themselves only as a safety net; the checkpointer thread does it off the request path.
+        database = try StoreSchema.open(
+            path: settings.databasePath,
+            options: .init(synchronous: settings.synchronous, autoCheckpointPages: 20_000))
+        checkpointer = try Checkpointer(path: settings.databasePath, synchronous: settings.synchronous)
         journal = try Journal(database: database, dedupeWindowMillis: settings.dedupeWindowMillis)
         decoder = RequestDecoder(topics: settings.topics, maxPayloadBytes: settings.maxPayloadBytes)
 
@@ -48,6 +53,8 @@ public final class Daemon: Sendable {
 
     /// Runs until `shutdown` is signalled: connects, replays what a previous run left pending, serves requests.
     public func run(until shutdown: ShutdownSignal) async throws {
+        let logger = self.logger
+        checkpointer.start { error in logger.warning("journal checkpoint failed: \(error)") }
         try bus.start()
         logger.notice(
             "Council \(CouncilVersion.current) serving",
@@ -77,6 +84,7 @@ public final class Daemon: Sendable {
             completions.finish()
             group.cancelAll()
         }
+        checkpointer.stop()
         database.close()
         logger.notice("Council stopped")
     }

@@ -24,14 +24,19 @@ public final class Database: Sendable {
         public var busyTimeoutMillis: Int
         /// How many distinct SQL texts keep a prepared statement; past this, one is finalized to make room.
         public var statementCacheCapacity: Int
+        /// WAL pages after which a commit checkpoints by itself (SQLite's default is 1000). Raise it when a
+        /// ``Checkpointer`` does the work in the background, so that commits on the request path do not.
+        public var autoCheckpointPages: Int
 
         /// Makes options; the defaults suit the daemon.
         public init(
-            synchronous: Synchronous = .normal, busyTimeoutMillis: Int = 5_000, statementCacheCapacity: Int = 64
+            synchronous: Synchronous = .normal, busyTimeoutMillis: Int = 5_000, statementCacheCapacity: Int = 64,
+            autoCheckpointPages: Int = 1000
         ) {
             self.synchronous = synchronous
             self.busyTimeoutMillis = busyTimeoutMillis
             self.statementCacheCapacity = statementCacheCapacity
+            self.autoCheckpointPages = autoCheckpointPages
         }
     }
 

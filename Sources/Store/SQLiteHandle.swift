@@ -68,7 +68,9 @@ final class SQLiteHandle: @unchecked Sendable {
                 sql: "PRAGMA journal_mode = WAL"
             )
         }
-        try execute("PRAGMA synchronous = \(options.synchronous.rawValue); PRAGMA foreign_keys = ON;")
+        try execute(
+            "PRAGMA synchronous = \(options.synchronous.rawValue); PRAGMA foreign_keys = ON; "
+                + "PRAGMA wal_autocheckpoint = \(max(0, options.autoCheckpointPages));")
     }
 
     /// Builds an error for a failed open that names the likely cause: a missing folder, a path whose folder is
