@@ -137,7 +137,7 @@ public struct CalculusRecognizer: MathRecognizer {
         }
         guard let (functionText, declared) = functionBody(body) else { return nil }
         var expressionText = functionText
-        if expressionText.first == "(", expressionText.last == ")", isOneGroup(expressionText) {
+        if TextTools.isOneParenthesisedGroup(expressionText) {
             expressionText = expressionText.dropFirst().dropLast()
         }
         let letters = TextTools.singleLetters(in: expressionText).filter { $0 != "e" && $0 != "i" }
@@ -165,11 +165,7 @@ public struct CalculusRecognizer: MathRecognizer {
         working.append(
             "\(name)\(primes(order))(\(Format.rational(point, style: style))) = "
                 + Format.rational(value, style: style))
-        let answer = Format.rationalWithApproximation(value, style: style)
-        return MathAnswer(
-            answer: answer, working: working, exact: Format.rational(value, style: style),
-            approximation: Format.isPlainDecimal(value, style: style) ? nil : Format.decimal(value.doubleValue),
-            topic: .calculus)
+        return rationalAnswer(value, style: style, working: working)
     }
 
     /// ′, ″, ‴ or ⁽ⁿ⁾ for the n-th derivative.
@@ -182,17 +178,13 @@ public struct CalculusRecognizer: MathRecognizer {
         }
     }
 
-    /// True when the opening bracket at the start closes at the very end: "(x+1)" yes, "(x+1)(x-1)" no.
-    static func isOneGroup(_ text: Substring) -> Bool {
-        var depth = 0
-        for (offset, char) in text.enumerated() {
-            if char == "(" { depth += 1 }
-            if char == ")" {
-                depth -= 1
-                if depth == 0 && offset != text.count - 1 { return false }
-            }
-        }
-        return depth == 0
+    /// A rational result: exact, with a decimal approximation when it is not already a plain decimal.
+    private static func rationalAnswer(_ value: Rational, style: NumberStyle, working: [String]) -> MathAnswer {
+        MathAnswer(
+            answer: Format.rationalWithApproximation(value, style: style), working: working,
+            exact: Format.rational(value, style: style),
+            approximation: Format.isPlainDecimal(value, style: style) ? nil : Format.decimal(value.doubleValue),
+            topic: .calculus)
     }
 
     // MARK: - Integrals
@@ -245,7 +237,7 @@ public struct CalculusRecognizer: MathRecognizer {
             variable = letter
             text = text.dropLast(2)
         }
-        if text.first == "(", text.last == ")", isOneGroup(text) { text = text.dropFirst().dropLast() }
+        if TextTools.isOneParenthesisedGroup(text) { text = text.dropFirst().dropLast() }
         guard !text.isEmpty else { return nil }
         let letters = TextTools.singleLetters(in: text).filter { $0 != "e" && $0 != "i" }
         guard letters.count <= 1 else { return nil }
@@ -274,11 +266,7 @@ public struct CalculusRecognizer: MathRecognizer {
         working.append(
             "∫ from \(a) to \(b) of \(shownIntegrand) d\(x) = F(\(b)) − F(\(a)) = \(fb) − \(faText) = "
                 + Format.rational(value, style: style))
-        let answer = Format.rationalWithApproximation(value, style: style)
-        return MathAnswer(
-            answer: answer, working: working, exact: Format.rational(value, style: style),
-            approximation: Format.isPlainDecimal(value, style: style) ? nil : Format.decimal(value.doubleValue),
-            topic: .calculus)
+        return rationalAnswer(value, style: style, working: working)
     }
 
     /// "0 to 3", "x = 0 to x = 3", "-1 and 2" → the two bounds.

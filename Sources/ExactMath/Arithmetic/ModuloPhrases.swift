@@ -104,26 +104,12 @@ enum ModuloPhrases {
     private static func bindsTightly(_ expr: Expr, text: Substring, allowProducts: Bool) -> Bool {
         switch expr {
         case .add, .subtract, .percent:
-            return isParenthesised(text)
+            return TextTools.isOneParenthesisedGroup(text)
         case .multiply, .divide:
-            return allowProducts || isParenthesised(text)
+            return allowProducts || TextTools.isOneParenthesisedGroup(text)
         default:
             return true
         }
-    }
-
-    /// True when the text is one parenthesised group: "(3 + 4)" but not "(1) + (2)".
-    private static func isParenthesised(_ text: Substring) -> Bool {
-        guard text.first == "(", text.last == ")" else { return false }
-        var depth = 0
-        for (offset, char) in text.enumerated() {
-            if char == "(" { depth += 1 }
-            if char == ")" {
-                depth -= 1
-                if depth == 0 && offset != text.count - 1 { return false }
-            }
-        }
-        return depth == 0
     }
 
     /// The dividend's remainder modulo `modulus`, whether a negative number took part, and the dividend itself when

@@ -1,6 +1,20 @@
 /// Small text helpers the recognisers share: prefix and suffix stripping, letter scans. No regular expressions:
 /// these run on every question.
 enum TextTools {
+    /// True when the text is one parenthesised group: "(3 + 4)" and "(x+1)", but not "(1) + (2)" or "(x+1)(x-1)".
+    static func isOneParenthesisedGroup(_ text: Substring) -> Bool {
+        guard text.first == "(", text.last == ")" else { return false }
+        var depth = 0
+        for (offset, char) in text.enumerated() {
+            if char == "(" { depth += 1 }
+            if char == ")" {
+                depth -= 1
+                if depth == 0 && offset != text.count - 1 { return false }
+            }
+        }
+        return depth == 0
+    }
+
     /// Removes the first of `prefixes` that `text` starts with (followed by a word boundary), and any spaces after
     /// it; returns whether one was removed. Prefixes are ASCII.
     @discardableResult
