@@ -84,6 +84,11 @@ final class DurabilityTests: XCTestCase {
         kill(slow.processIdentifier, SIGKILL)
         waitForExit(slow)
         XCTAssertTrue(recorder.messages.filter { $0.topic == "answers/kill" }.isEmpty, "no reply before the kill")
+        // The broker publishes the will once it notices the dead connection (at once here: the socket closed).
+        let will = await recorder.wait(timeout: .seconds(10)) {
+            $0.topic == "council/killnode/status" && String(decoding: $0.payload, as: UTF8.self).contains("offline")
+        }
+        XCTAssertFalse(will.isEmpty, "the last will marks the killed node offline")
 
         let restarted = try startServe(config: configFile, broker: broker, state: state, delayMillis: 0)
         defer {
