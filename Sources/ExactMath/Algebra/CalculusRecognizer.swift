@@ -165,7 +165,7 @@ public struct CalculusRecognizer: MathRecognizer {
         working.append(
             "\(name)\(primes(order))(\(Format.rational(point, style: style))) = "
                 + Format.rational(value, style: style))
-        return rationalAnswer(value, style: style, working: working)
+        return .rational(value, style: style, working: working, topic: .calculus)
     }
 
     /// ′, ″, ‴ or ⁽ⁿ⁾ for the n-th derivative.
@@ -176,15 +176,6 @@ public struct CalculusRecognizer: MathRecognizer {
         case 3: return "‴"
         default: return "⁽" + Format.superscript(order) + "⁾"
         }
-    }
-
-    /// A rational result: exact, with a decimal approximation when it is not already a plain decimal.
-    private static func rationalAnswer(_ value: Rational, style: NumberStyle, working: [String]) -> MathAnswer {
-        MathAnswer(
-            answer: Format.rationalWithApproximation(value, style: style), working: working,
-            exact: Format.rational(value, style: style),
-            approximation: Format.isPlainDecimal(value, style: style) ? nil : Format.decimal(value.doubleValue),
-            topic: .calculus)
     }
 
     // MARK: - Integrals
@@ -266,7 +257,7 @@ public struct CalculusRecognizer: MathRecognizer {
         working.append(
             "∫ from \(a) to \(b) of \(shownIntegrand) d\(x) = F(\(b)) − F(\(a)) = \(fb) − \(faText) = "
                 + Format.rational(value, style: style))
-        return rationalAnswer(value, style: style, working: working)
+        return .rational(value, style: style, working: working, topic: .calculus)
     }
 
     /// "0 to 3", "x = 0 to x = 3", "-1 and 2" → the two bounds.

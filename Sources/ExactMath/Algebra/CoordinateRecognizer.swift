@@ -132,11 +132,7 @@ public struct CoordinateRecognizer: MathRecognizer {
                 answer: answer, working: [line, "x₂ − x₁ = 0: the line is vertical."], exact: answer,
                 topic: .coordinate)
         }
-        let answer = Format.rationalWithApproximation(slope, style: style)
-        return MathAnswer(
-            answer: answer, working: [line], exact: Format.rational(slope, style: style),
-            approximation: Format.isPlainDecimal(slope, style: style) ? nil : Format.decimal(slope.doubleValue),
-            topic: .coordinate)
+        return .rational(slope, style: style, working: [line], topic: .coordinate)
     }
 
     static func distance(_ p: Point, _ q: Point, style: NumberStyle) -> MathAnswer {

@@ -72,10 +72,6 @@ public struct SubstitutionRecognizer: MathRecognizer {
             "\(function) = \(polynomial.formatted(style: style))",
             "Substitute \(variable) = \(point): \(substituted) = \(Format.rational(result, style: style))",
         ]
-        let answer = Format.rationalWithApproximation(result, style: style)
-        return MathAnswer(
-            answer: answer, working: working, exact: Format.rational(result, style: style),
-            approximation: Format.isPlainDecimal(result, style: style) ? nil : Format.decimal(result.doubleValue),
-            topic: .arithmetic)
+        return .rational(result, style: style, working: working, topic: .arithmetic)
     }
 }

@@ -26,6 +26,17 @@ public struct MathAnswer: Sendable, Equatable {
     }
 
     /// Creates an answer whose `text` is the working lines followed by a blank line and "Answer: <answer>".
+    /// A rational result: exact as written, with a decimal approximation when it is not already a plain decimal.
+    public static func rational(
+        _ value: Rational, style: NumberStyle, working: [String], topic: MathTopic
+    ) -> MathAnswer {
+        MathAnswer(
+            answer: Format.rationalWithApproximation(value, style: style), working: working,
+            exact: Format.rational(value, style: style),
+            approximation: Format.isPlainDecimal(value, style: style) ? nil : Format.decimal(value.doubleValue),
+            topic: topic)
+    }
+
     public init(answer: String, working: [String], exact: String, approximation: String? = nil, topic: MathTopic) {
         self.init(
             answer: answer, text: Format.text(working: working, answer: answer), working: working, exact: exact,
