@@ -73,7 +73,7 @@ public final class MQTTClient: Sendable {
             return state.nextWaiterID
         }
         guard let id else { return }
-        let result: Result<Void, BusError> = await withTimeout(timeout, id: id) { continuation in
+        let result: Result<Void, BusError> = await withTimeout(timeout) { continuation in
             state.withLock { state in
                 if state.phase == .connected {
                     continuation.resume(returning: .success(()))
@@ -110,7 +110,7 @@ public final class MQTTClient: Sendable {
             state.nextWaiterID += 1
             return state.nextWaiterID
         }
-        let result: Result<[Int32], BusError> = await withTimeout(timeout, id: id) { continuation in
+        let result: Result<[Int32], BusError> = await withTimeout(timeout) { continuation in
             state.withLock { state in
                 // Queued under the lock so the SUBACK cannot be handled before the waiter is registered.
                 let (rc, mid) = mosquitto.subscribe(subscription)
@@ -384,7 +384,7 @@ public final class MQTTClient: Sendable {
     }
 
     private func withTimeout<T: Sendable>(
-        _ timeout: Duration, id: UInt64,
+        _ timeout: Duration,
         register: (CheckedContinuation<Result<T, BusError>, Never>) -> Void,
         onTimeout: @escaping @Sendable () -> Void
     ) async -> Result<T, BusError> {

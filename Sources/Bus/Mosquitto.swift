@@ -21,7 +21,7 @@ private let libraryInitialised: Bool = {
 /// and subscribe may be called from any thread; the library guards its queues with its own mutexes.
 final class Mosquitto: @unchecked Sendable {  // the handle is only passed to libmosquitto's thread-safe calls
     private let handle: OpaquePointer
-    private let delegate: MosquittoDelegate  // kept alive here; libmosquitto holds only a raw pointer to it
+    private let delegate: MosquittoDelegate
     let protocolVersion: MQTTProtocol
 
     init(options: BusOptions, delegate: MosquittoDelegate) throws(BusError) {
@@ -32,7 +32,9 @@ final class Mosquitto: @unchecked Sendable {  // the handle is only passed to li
         self.handle = handle
         self.delegate = delegate
         self.protocolVersion = options.protocolVersion
-        mosquitto_user_data_set(handle, Unmanaged.passUnretained(delegate as AnyObject).toOpaque())
+        // libmosquitto gets an unretained pointer to this object: its callbacks only run inside calls made through
+        // it (the network loop), so it is alive whenever they do.
+        mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
         mosquitto_threaded_set(handle, true)
         let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
         mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(version))
@@ -165,8 +167,7 @@ final class Mosquitto: @unchecked Sendable {  // the handle is only passed to li
     }
 
     private static func delegate(_ context: UnsafeMutableRawPointer?) -> MosquittoDelegate? {
-        guard let context else { return nil }
-        return Unmanaged<AnyObject>.fromOpaque(context).takeUnretainedValue() as? MosquittoDelegate
+        context.map { Unmanaged<Mosquitto>.fromOpaque($0).takeUnretainedValue().delegate }
     }
 
     /// Copies a message and its properties: libmosquitto frees both when the callback returns.

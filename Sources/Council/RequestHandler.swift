@@ -24,16 +24,62 @@ public struct RequestHandler: Sendable {
         self.status = status
     }
 
-    /// Handles one request and returns the reply's `data`, or the error to send.
-    public func handle(_ request: Request) async -> Result<JSONObject, RequestError> {
-        if let immediate = answerImmediately(request) { return immediate }
-        guard request.op == "ask", case .success(let question) = askQuestion(request.body) else {
-            return .failure(RequestError(.internal, "\(request.op) could not be answered"))
+    /// A request turned into its reply, or into the work still to await.
+    public enum Plan: Sendable {
+        /// The reply is known: `info`, `health`, invalid requests, questions an exact skill answered while claiming.
+        case ready(Result<JSONObject, RequestError>)
+        /// A skill claimed the question and must be awaited (`finish`).
+        case pending(PendingAnswer)
+    }
+
+    /// A claimed question whose answer still has to be produced.
+    public struct PendingAnswer: Sendable {
+        fileprivate let claim: Claim
+        fileprivate let route: [String]
+        fileprivate let startedMillis: Double
+    }
+
+    /// Validates and routes a request without waiting for anything: the daemon replies at once when the plan is
+    /// ready, and awaits `finish` on a task of its own otherwise.
+    public func plan(_ request: Request) -> Plan {
+        switch request.op {
+        case "ask":
+            let started = monotonicMillis()
+            let question: Question
+            switch askQuestion(request.body) {
+            case .failure(let error): return .ready(.failure(error))
+            case .success(let valid): question = valid
+            }
+            do {
+                switch try cascade.decide(question) {
+                case .answered(let routed):
+                    return .ready(
+                        .success(
+                            Self.askData(
+                                routed.answer, route: routed.route, durationMillis: monotonicMillis() - started)))
+                case .pending(let claim, let route):
+                    return .pending(PendingAnswer(claim: claim, route: route, startedMillis: started))
+                }
+            } catch {
+                return .ready(.failure(Self.requestError(error)))
+            }
+        case "info": return .ready(.success(status.info()))
+        case "health": return .ready(.success(status.health()))
+        default:
+            return .ready(
+                .failure(
+                    RequestError(
+                        .unknownOp,
+                        "unknown op '\(request.op)'; this node serves: \(Self.ops.joined(separator: ", "))")))
         }
-        let started = monotonicMillis()
+    }
+
+    /// Produces the answer a plan left pending.
+    public func finish(_ pending: PendingAnswer) async -> Result<JSONObject, RequestError> {
         do {
-            let routed = try await cascade.route(question)
-            return .success(Self.askData(routed, durationMillis: monotonicMillis() - started))
+            let answer = try await pending.claim.resolve()
+            return .success(
+                Self.askData(answer, route: pending.route, durationMillis: monotonicMillis() - pending.startedMillis))
         } catch let error as RouterError {
             return .failure(Self.requestError(error))
         } catch {
@@ -41,29 +87,11 @@ public struct RequestHandler: Sendable {
         }
     }
 
-    /// Answers at once when no I/O is needed: `info`, `health`, invalid requests, questions an exact skill answers
-    /// while claiming. Nil when the answer must be awaited with `handle`.
-    public func answerImmediately(_ request: Request) -> Result<JSONObject, RequestError>? {
-        switch request.op {
-        case "ask":
-            let started = monotonicMillis()
-            let question: Question
-            switch askQuestion(request.body) {
-            case .failure(let error): return .failure(error)
-            case .success(let valid): question = valid
-            }
-            switch cascade.routeImmediately(question) {
-            case .success(let routed):
-                return .success(Self.askData(routed, durationMillis: monotonicMillis() - started))
-            case .failure(let error): return .failure(Self.requestError(error))
-            case nil: return nil
-            }
-        case "info": return .success(status.info())
-        case "health": return .success(status.health())
-        default:
-            return .failure(
-                RequestError(
-                    .unknownOp, "unknown op '\(request.op)'; this node serves: \(Self.ops.joined(separator: ", "))"))
+    /// Handles one request from start to end: `plan`, then `finish` when needed.
+    public func handle(_ request: Request) async -> Result<JSONObject, RequestError> {
+        switch plan(request) {
+        case .ready(let result): return result
+        case .pending(let pending): return await finish(pending)
         }
     }
 
@@ -96,8 +124,7 @@ public struct RequestHandler: Sendable {
             data: ["route": .array(error.route.map { .string($0) })])
     }
 
-    private static func askData(_ routed: Routed, durationMillis: Double) -> JSONObject {
-        let answer = routed.answer
+    private static func askData(_ answer: SkillAnswer, route: [String], durationMillis: Double) -> JSONObject {
         var data: JSONObject = [
             "text": .string(answer.text),
             "answer": .string(answer.answer),
@@ -109,7 +136,7 @@ public struct RequestHandler: Sendable {
             "tokens_out": 0,
             "cost_usd": 0,
             "duration_ms": JSONValue((durationMillis * 1000).rounded() / 1000),
-            "route": .array(routed.route.map { .string($0) }),
+            "route": .array(route.map { .string($0) }),
         ]
         for (key, value) in answer.details { data[key] = value }
         return data

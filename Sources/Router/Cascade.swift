@@ -36,20 +36,26 @@ public struct Cascade: Sendable {
         self.minimumConfidence = minimumConfidence
     }
 
-    /// Routes a question to the first skill that claims it confidently and returns its answer.
-    public func route(_ question: Question) async throws -> Routed {
-        let (claim, route) = try select(question)
-        return Routed(answer: try await claim.resolve(), route: route)
+    /// What routing decided: the answer already in hand (exact skills answer while claiming), or the winning claim,
+    /// still to be awaited.
+    public enum Decision: Sendable {
+        case answered(Routed)
+        case pending(Claim, route: [String])
     }
 
-    /// Routes without waiting: the answer when the winning claim already holds it, the `no_backend` error when no
-    /// skill claims the question, nil when the winner must be awaited (`route`).
-    public func routeImmediately(_ question: Question) -> Result<Routed, RouterError>? {
-        do {
-            let (claim, route) = try select(question)
-            return claim.immediate.map { .success(Routed(answer: $0, route: route)) }
-        } catch {
-            return .failure(error)
+    /// Picks the first skill that claims the question confidently, without waiting for anything.
+    /// - Throws: `no_backend` when no skill claims it.
+    public func decide(_ question: Question) throws(RouterError) -> Decision {
+        let (claim, route) = try select(question)
+        if let answer = claim.immediate { return .answered(Routed(answer: answer, route: route)) }
+        return .pending(claim, route: route)
+    }
+
+    /// Routes a question to the first skill that claims it confidently and returns its answer.
+    public func route(_ question: Question) async throws -> Routed {
+        switch try decide(question) {
+        case .answered(let routed): return routed
+        case .pending(let claim, let route): return Routed(answer: try await claim.resolve(), route: route)
         }
     }
 
