@@ -55,6 +55,7 @@ public final class Daemon: Sendable {
     public func run(until shutdown: ShutdownSignal) async throws {
         let logger = self.logger
         checkpointer.start { error in logger.warning("journal checkpoint failed: \(error)") }
+        let leftovers = leftoverEntries()
         try bus.start()
         logger.notice(
             "Council \(CouncilVersion.current) serving",
@@ -70,14 +71,15 @@ public final class Daemon: Sendable {
                 await shutdown.wait()
                 await self.stop()
             }
-            group.addTask { await self.replayPending() }
+            group.addTask { await self.replay(leftovers) }
             while let batch = await bus.receive() {
                 for (request, journalID) in admit(batch, receivedAtMillis: unixMillis()) {
-                    if settings.testDelayBeforeAnswerMillis == 0, let result = handler.answerImmediately(request) {
+                    let plan = settings.testDelayBeforeAnswerMillis == 0 ? handler.plan(request) : nil
+                    if case .ready(let result) = plan {
                         send(result, for: request, journalID: journalID)
                     } else {
                         inFlight.withLock { $0 += 1 }
-                        group.addTask { await self.answer(request, journalID: journalID) }
+                        group.addTask { await self.answer(request, journalID: journalID, plan: plan) }
                     }
                 }
             }
@@ -151,8 +153,9 @@ public final class Daemon: Sendable {
     private static let expiredError = RequestError(
         .expired, "the request's deadline passed before it could be answered")
 
-    /// Answers a request that needs waiting for (or is replayed), on its own task. The caller counted it in flight.
-    private func answer(_ request: Request, journalID: Int64) async {
+    /// Answers a request that needs waiting for (or is replayed), on its own task, from its `plan` when the request
+    /// loop already made one. The caller counted it in flight.
+    private func answer(_ request: Request, journalID: Int64, plan: RequestHandler.Plan? = nil) async {
         defer { inFlight.withLock { $0 -= 1 } }
         if settings.testDelayBeforeAnswerMillis > 0 {
             try? await Task.sleep(for: .milliseconds(settings.testDelayBeforeAnswerMillis))
@@ -161,17 +164,22 @@ public final class Daemon: Sendable {
             send(.failure(Self.expiredError), for: request, journalID: journalID)
             return
         }
-        send(await handleWithinTimeout(request), for: request, journalID: journalID)
+        send(await handleWithinTimeout(request, plan: plan), for: request, journalID: journalID)
     }
 
     /// Runs the handler, answering `timeout` if it takes longer than the configured limit or the request's deadline.
-    private func handleWithinTimeout(_ request: Request) async -> Result<JSONObject, RequestError> {
+    private func handleWithinTimeout(_ request: Request, plan: RequestHandler.Plan?) async
+        -> Result<JSONObject, RequestError>
+    {
         let limit =
             request.expiresAtMillis.map { min(settings.requestTimeoutMillis, Int(max(0, $0 - unixMillis()))) }
             ?? settings.requestTimeoutMillis
         let handler = self.handler
         return await withTaskGroup(of: Result<JSONObject, RequestError>?.self) { group in
-            group.addTask { await handler.handle(request) }
+            group.addTask {
+                if case .pending(let pending) = plan { return await handler.finish(pending) }
+                return await handler.handle(request)
+            }
             group.addTask {
                 try? await Task.sleep(for: .milliseconds(limit))
                 return Task.isCancelled ? nil : .failure(RequestError(.timeout, "no answer within \(limit) ms"))
@@ -256,26 +264,32 @@ public final class Daemon: Sendable {
         }
     }
 
-    /// Answers requests that a previous run journaled but never replied to.
-    private func replayPending() async {
-        do {
-            try await bus.waitUntilConnected(timeout: .seconds(86_400 * 365))
-        } catch {
-            return
-        }
+    /// What the previous run journaled but never answered, read before this run admits anything: requests that
+    /// arrive once connected are answered by the request loop, never by replay.
+    private func leftoverEntries() -> [JournalEntry] {
         let pending: (replay: [JournalEntry], expired: Int)
         do {
             pending = try journal.pendingForReplay(nowMillis: unixMillis())
         } catch {
             logger.error("could not read the journal for replay: \(error)")
-            return
+            return []
         }
         if pending.expired > 0 {
             logger.notice("\(pending.expired) journaled requests expired while Council was down")
         }
-        guard !pending.replay.isEmpty else { return }
-        logger.notice("answering \(pending.replay.count) requests left pending by the previous run")
-        for entry in pending.replay {
+        return pending.replay
+    }
+
+    /// Answers the previous run's leftovers once the broker is connected.
+    private func replay(_ entries: [JournalEntry]) async {
+        guard !entries.isEmpty else { return }
+        do {
+            try await bus.waitUntilConnected(timeout: .seconds(86_400 * 365))
+        } catch {
+            return
+        }
+        logger.notice("answering \(entries.count) requests left pending by the previous run")
+        for entry in entries {
             let message = InboundMessage(
                 topic: entry.topic, payload: entry.payload, responseTopic: entry.replyTopic,
                 correlationData: entry.correlationData)
