@@ -24,7 +24,13 @@ public final class Daemon: Sendable {
     private let checkpointer: Checkpointer
 
     /// Opens the state folder and database and prepares the MQTT client; nothing is sent until `run`.
-    public init(settings: DaemonSettings, skills: [any Skill], logger: Logger) throws {
+    public convenience init(settings: DaemonSettings, skills: [any Skill], logger: Logger) throws {
+        try self.init(settings: settings, logger: logger) { _ in Capabilities(skills: skills) }
+    }
+
+    /// Opens the state folder and database, builds the skills and ops `capabilities` makes from the open database,
+    /// and prepares the MQTT client; nothing is sent until `run`.
+    public init(settings: DaemonSettings, logger: Logger, capabilities: (Database) throws -> Capabilities) throws {
         self.settings = settings
         self.logger = logger
         try Self.makeDirectory(settings.stateDirectory)
@@ -40,14 +46,21 @@ public final class Daemon: Sendable {
         let topics = settings.topics
         options.subscriptions = topics.requestFilters.map { Subscription($0, qos: 1) }
         options.will = OutboundMessage(topic: topics.status, text: #"{"state":"offline"}"#, qos: 1, retain: true)
+        let built = try capabilities(database)
+        let skills = built.skills
         let status = StatusReporter(settings: settings, startedAtMillis: startedAtMillis, skills: skills.map(\.name))
+        handler = RequestHandler(
+            operations: [
+                AskOperation(cascade: Cascade(skills: skills)), InfoOperation(status: status),
+                HealthOperation(status: status),
+            ] + built.operations)
+        status.ops = handler.names
         options.announcements = [
             OutboundMessage(topic: topics.status, text: #"{"state":"online"}"#, qos: 1, retain: true),
             OutboundMessage(
                 topic: topics.info, payload: JSONValue.object(status.info()).encoded(), qos: 1, retain: true),
         ]
         bus = try MQTTClient(options: options, logger: logger)
-        handler = RequestHandler(cascade: Cascade(skills: skills), status: status)
         status.attach(bus: bus, journal: journal)
     }
 
@@ -74,7 +87,9 @@ public final class Daemon: Sendable {
             group.addTask { await self.replay(leftovers) }
             while let batch = await bus.receive() {
                 for (request, journalID) in admit(batch, receivedAtMillis: unixMillis()) {
-                    let plan = settings.testDelayBeforeAnswerMillis == 0 ? handler.plan(request) : nil
+                    let plan =
+                        settings.testDelayBeforeAnswerMillis == 0
+                        ? handler.plan(request, partials: partials(for: request)) : nil
                     if case .ready(let result) = plan {
                         send(result, for: request, journalID: journalID)
                     } else {
@@ -155,7 +170,7 @@ public final class Daemon: Sendable {
 
     /// Answers a request that needs waiting for (or is replayed), on its own task, from its `plan` when the request
     /// loop already made one. The caller counted it in flight.
-    private func answer(_ request: Request, journalID: Int64, plan: RequestHandler.Plan? = nil) async {
+    private func answer(_ request: Request, journalID: Int64, plan: OperationPlan? = nil) async {
         defer { inFlight.withLock { $0 -= 1 } }
         if settings.testDelayBeforeAnswerMillis > 0 {
             try? await Task.sleep(for: .milliseconds(settings.testDelayBeforeAnswerMillis))
@@ -168,7 +183,7 @@ public final class Daemon: Sendable {
     }
 
     /// Runs the handler, answering `timeout` if it takes longer than the configured limit or the request's deadline.
-    private func handleWithinTimeout(_ request: Request, plan: RequestHandler.Plan?) async
+    private func handleWithinTimeout(_ request: Request, plan: OperationPlan?) async
         -> Result<JSONObject, RequestError>
     {
         let limit =
@@ -177,8 +192,8 @@ public final class Daemon: Sendable {
         let handler = self.handler
         return await withTaskGroup(of: Result<JSONObject, RequestError>?.self) { group in
             group.addTask {
-                if case .pending(let pending) = plan { return await handler.finish(pending) }
-                return await handler.handle(request)
+                if case .pending(let work) = plan { return await work() }
+                return await handler.handle(request, partials: self.partials(for: request))
             }
             group.addTask {
                 try? await Task.sleep(for: .milliseconds(limit))
@@ -199,6 +214,24 @@ public final class Daemon: Sendable {
             send(.ok(data, transaction: transaction), to: request.reply, journalID: journalID, op: request.op)
         case .failure(let error):
             send(.error(error, transaction: transaction), to: request.reply, journalID: journalID, op: request.op)
+        }
+    }
+
+    /// Streams partial results to the request's reply address, in order, ahead of its one final reply.
+    private func partials(for request: Request) -> PartialSink {
+        let bus = self.bus
+        let logger = self.logger
+        let address = request.reply
+        return PartialSink { seq, delta, extra in
+            let payload = Envelope.partial(seq: seq, delta: delta, extra: extra, transaction: address.transaction)
+            let message = OutboundMessage(
+                topic: address.topic, payload: payload, qos: 1, retain: false,
+                correlationData: address.correlationData)
+            do {
+                try bus.publish(message) { _ in }
+            } catch {
+                logger.debug("could not publish a partial reply to \(address.topic): \(error)")
+            }
         }
     }
 

@@ -50,4 +50,12 @@ public enum Envelope {
         if let transaction { reply["transaction"] = transaction }
         return JSONValue.object(reply).encoded()
     }
+
+    /// A streamed piece of an answer, ahead of the final reply: `{"status":"partial","seq":n,"delta":...}`.
+    public static func partial(seq: Int, delta: String, extra: JSONObject, transaction: JSONValue?) -> [UInt8] {
+        var reply: JSONObject = ["status": "partial", "seq": JSONValue(seq), "delta": .string(delta)]
+        for (key, value) in extra { reply[key] = value }
+        if let transaction { reply["transaction"] = transaction }
+        return JSONValue.object(reply).encoded()
+    }
 }

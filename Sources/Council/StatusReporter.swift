@@ -8,6 +8,8 @@ final class StatusReporter: NodeStatus {
     private let settings: DaemonSettings
     private let startedAtMillis: Int64
     private let skills: [String]
+    /// The ops served, set once the handler is built (before the reporter is shared).
+    nonisolated(unsafe) var ops: [String] = []
     private let parts = Mutex<(bus: MQTTClient?, journal: Journal?)>((nil, nil))
 
     init(settings: DaemonSettings, startedAtMillis: Int64, skills: [String]) {
@@ -27,7 +29,7 @@ final class StatusReporter: NodeStatus {
             "version": .string(CouncilVersion.current),
             "base_topic": .string(settings.topics.base),
             "protocol": .string(settings.bus.protocolVersion.rawValue),
-            "ops": .array(RequestHandler.ops.map { .string($0) }),
+            "ops": .array(ops.map { .string($0) }),
             "skills": .array(skills.map { .string($0) }),
             "models": [],
             "max_payload_bytes": JSONValue(settings.maxPayloadBytes),
