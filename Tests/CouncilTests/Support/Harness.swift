@@ -4,6 +4,7 @@ import Foundation
 import JSON
 import Logging
 import Skills
+import Store
 import Synchronization
 
 /// A logger for tests: warnings and above, to stderr.
@@ -37,8 +38,13 @@ final class RunningDaemon: @unchecked Sendable {  // fields set once in init
     private var task: Task<Void, Error>!
 
     /// Starts a daemon and waits until it is online (its subscriptions are in place before it says so).
-    init(settings: DaemonSettings, skills: [any Skill] = [MathSkill()]) async throws {
-        let daemon = try Daemon(settings: settings, skills: skills, logger: testLogger("daemon"))
+    convenience init(settings: DaemonSettings, skills: [any Skill] = [MathSkill()]) async throws {
+        try await self.init(settings: settings) { _ in Capabilities(skills: skills) }
+    }
+
+    /// Starts a daemon whose skills and ops `capabilities` builds from its open database.
+    init(settings: DaemonSettings, capabilities: (Database) throws -> Capabilities) async throws {
+        let daemon = try Daemon(settings: settings, logger: testLogger("daemon"), capabilities: capabilities)
         let shutdown = self.shutdown
         task = Task { try await daemon.run(until: shutdown) }
         let watcher = try await Recorder(port: settings.bus.port, filters: [settings.topics.status])
