@@ -1,3 +1,4 @@
+import JSON
 import Skills
 
 /// Why the cascade could not answer.
@@ -6,8 +7,18 @@ public struct RouterError: Error, Sendable, CustomStringConvertible {
     public let code: String
     /// Human explanation.
     public let message: String
-    /// The skills consulted before giving up.
+    /// The skills and models consulted before giving up.
     public let route: [String]
+    /// Extra data for the error reply (for `budget_exceeded`: what is left and when it resets).
+    public let data: JSONObject
+
+    /// Creates an error.
+    public init(code: String, message: String, route: [String], data: JSONObject = JSONObject()) {
+        self.code = code
+        self.message = message
+        self.route = route
+        self.data = data
+    }
 
     public var description: String { message }
 }
@@ -27,12 +38,15 @@ public struct Routed: Sendable {
 public struct Cascade: Sendable {
     /// Skills in the order they are asked.
     public let skills: [any Skill]
+    /// The LLM tiers asked when no skill claims a question; nil when none are configured.
+    public let models: ModelCascade?
     /// Claims below this confidence are passed over.
     public let minimumConfidence: Double
 
     /// Creates a cascade.
-    public init(skills: [any Skill], minimumConfidence: Double = 0.9) {
+    public init(skills: [any Skill], models: ModelCascade? = nil, minimumConfidence: Double = 0.9) {
         self.skills = skills
+        self.models = models.flatMap { $0.isEmpty ? nil : $0 }
         self.minimumConfidence = minimumConfidence
     }
 
@@ -64,6 +78,10 @@ public struct Cascade: Sendable {
         for skill in skills {
             route.append(skill.name)
             if let claim = skill.claim(question), claim.confidence >= minimumConfidence { return (claim, route) }
+        }
+        if let models {
+            let claim = Claim(confidence: 0.5) { try await models.answer(question) }
+            return (claim, route)
         }
         throw RouterError(
             code: "no_backend",

@@ -6,12 +6,40 @@ public struct Question: Sendable {
     public var prompt: String
     /// The conversation it belongs to, when the requester named one.
     public var session: String?
+    /// The agent profile the requester named, if any.
+    public var agent: String?
+    /// The request's `allow_cloud`: false forbids paid models, true permits them (subject to the `cloud_escalation`
+    /// option and the budget), nil leaves it to the node's options.
+    public var allowCloud: Bool?
+    /// The request's `tier`: `"cloud"` asks to skip local models (still subject to `allow_cloud` and the budget).
+    public var preferredTier: String?
+    /// The request's `max_cost_usd`: the most this one answer may spend.
+    public var maxCostUSD: Double?
+    /// Receives the answer's text as it is generated, when the requester asked to stream.
+    public var stream: (@Sendable (String) -> Void)?
 
     /// Creates a question.
     public init(prompt: String, session: String? = nil) {
         self.prompt = prompt
         self.session = session
     }
+}
+
+/// What answering cost: tokens, money, and whether a paid model had to be used.
+public struct AnswerUsage: Sendable, Equatable {
+    /// Prompt tokens sent to models.
+    public var tokensIn = 0
+    /// Tokens the models generated.
+    public var tokensOut = 0
+    /// US dollars spent.
+    public var costUSD = 0.0
+    /// True when the cost is an estimate (a stream ended without the provider reporting usage).
+    public var costEstimated = false
+    /// True when a cloud model answered because the local tier could not (or was skipped on request).
+    public var escalated = false
+
+    /// Nothing spent (exact skills).
+    public init() {}
 }
 
 /// What a skill answered.
@@ -28,6 +56,11 @@ public struct SkillAnswer: Sendable {
     public var model: String?
     /// Skill-specific fields added to the reply's `data` (for math: `exact`, `approximation`, `working`, `topic`).
     public var details: JSONObject
+    /// Tokens, cost and escalation; zero for exact skills.
+    public var usage = AnswerUsage()
+    /// Steps taken while answering, after the skills consulted (for example the models tried), for the reply's
+    /// `route`.
+    public var route: [String] = []
 
     /// Creates an answer.
     public init(

@@ -14,10 +14,14 @@ public struct AskOperation: Operation {
 
     public func plan(_ body: JSONObject, context: OperationContext) -> OperationPlan {
         let started = monotonicMillis()
-        let question: Question
+        var question: Question
         switch Self.question(from: body) {
         case .failure(let error): return .ready(.failure(error))
         case .success(let valid): question = valid
+        }
+        if case .bool(true)? = body["stream"] {
+            let partials = context.partials
+            question.stream = { partials.send($0) }
         }
         do {
             switch try cascade.decide(question) {
@@ -52,7 +56,7 @@ public struct AskOperation: Operation {
         }
         for (field, kind) in [
             ("session", JSONKind.string), ("agent", .string), ("allow_cloud", .bool), ("stream", .bool),
-            ("max_cost_usd", .number),
+            ("max_cost_usd", .number), ("tier", .string),
         ] {
             if let value = body[field], !kind.matches(value) {
                 return .failure(RequestError(.badRequest, "ask: '\(field)' must be a \(kind.rawValue)"))
@@ -61,7 +65,15 @@ public struct AskOperation: Operation {
         if case .number(let cost)? = body["max_cost_usd"], cost.doubleValue < 0 {
             return .failure(RequestError(.badRequest, "ask: 'max_cost_usd' must not be negative"))
         }
-        return .success(Question(prompt: prompt, session: body["session"]?.stringValue))
+        if case .string(let tier)? = body["tier"], !["local", "cloud"].contains(tier) {
+            return .failure(RequestError(.badRequest, "ask: 'tier' must be \"local\" or \"cloud\""))
+        }
+        var question = Question(prompt: prompt, session: body["session"]?.stringValue)
+        question.agent = body["agent"]?.stringValue
+        if case .bool(let allow)? = body["allow_cloud"] { question.allowCloud = allow }
+        question.preferredTier = body["tier"]?.stringValue
+        question.maxCostUSD = body["max_cost_usd"]?.doubleValue
+        return .success(question)
     }
 
     private static func requestError(_ error: RouterError) -> RequestError {
@@ -77,13 +89,14 @@ public struct AskOperation: Operation {
             "skill": .string(answer.skill),
             "confidence": JSONValue(answer.confidence),
             "model": answer.model.map { .string($0) } ?? .null,
-            "escalated": false,
-            "tokens_in": 0,
-            "tokens_out": 0,
-            "cost_usd": 0,
+            "escalated": .bool(answer.usage.escalated),
+            "tokens_in": JSONValue(answer.usage.tokensIn),
+            "tokens_out": JSONValue(answer.usage.tokensOut),
+            "cost_usd": JSONValue(answer.usage.costUSD),
             "duration_ms": JSONValue((durationMillis * 1000).rounded() / 1000),
-            "route": .array(route.map { .string($0) }),
+            "route": .array((route + answer.route).map { .string($0) }),
         ]
+        if answer.usage.costEstimated { data["cost_estimated"] = true }
         for (key, value) in answer.details { data[key] = value }
         return data
     }
