@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ExactMathTests", dependencies: ["ExactMath"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "RouterTests", dependencies: ["Router", "Skills", "JSON"]),
         .testTarget(name: "CouncilTests", dependencies: ["Council", "Bus", "Store", "Skills", "JSON"]),
     ],
     swiftLanguageModes: [.v6]

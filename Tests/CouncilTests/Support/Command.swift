@@ -29,8 +29,8 @@ func runCouncil(_ arguments: [String], environment: [String: String] = [:], time
 func startCouncil(_ arguments: [String], environment: [String: String] = [:], stdout: String, stderr: String) throws
     -> Process
 {
-    FileManager.default.createFile(atPath: stdout, contents: nil)
-    FileManager.default.createFile(atPath: stderr, contents: nil)
+    _ = FileManager.default.createFile(atPath: stdout, contents: nil)
+    _ = FileManager.default.createFile(atPath: stderr, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: councilExecutablePath())
     process.arguments = arguments
