@@ -20,7 +20,7 @@ public final class MQTTClient: Sendable {
     public init(options: BusOptions, logger: Logger) throws(BusError) {
         self.options = options
         self.logger = logger
-        self.state = Mutex(ClientState(subscriptions: options.subscriptions))
+        self.state = Mutex(ClientState(subscriptions: options.subscriptions, announcements: options.announcements))
         mosquitto = try Mosquitto(options: options, delegate: Delegate(client: self))
     }
 
@@ -137,6 +137,25 @@ public final class MQTTClient: Sendable {
             throw BusError(
                 .refused, "the broker refused the subscription to \(subscription.filter) (reason \(code))",
                 underlying: code)
+        }
+    }
+
+    /// Replaces the announcement on `message.topic` (or adds one) and publishes it now when connected: for retained
+    /// state that changes while running (the node's `state`), so that every reconnect republishes the latest.
+    public func announce(_ message: OutboundMessage) {
+        let connected = state.withLock { state in
+            if let index = state.announcements.firstIndex(where: { $0.topic == message.topic }) {
+                state.announcements[index] = message
+            } else {
+                state.announcements.append(message)
+            }
+            return state.phase == .connected
+        }
+        guard connected else { return }
+        do {
+            try publish(message)
+        } catch {
+            logger.warning("could not publish \(message.topic): \(error)")
         }
     }
 
@@ -340,17 +359,17 @@ public final class MQTTClient: Sendable {
             return
         }
         logger.notice("connected to MQTT broker", metadata: ["broker": "\(brokerDescription)"])
-        let (subscriptions, waiters) = state.withLock { state in
+        let (subscriptions, announcements, waiters) = state.withLock { state in
             state.phase = .connected
             state.lastError = ""
             defer { state.connectWaiters = [:] }
-            return (state.subscriptions, Array(state.connectWaiters.values))
+            return (state.subscriptions, state.announcements, Array(state.connectWaiters.values))
         }
         for subscription in subscriptions {
             let (rc, _) = mosquitto.subscribe(subscription)
             if rc != 0 { logger.error("subscribe to \(subscription.filter) failed: \(Mosquitto.describe(rc))") }
         }
-        for message in options.announcements {
+        for message in announcements {
             let (rc, _) = mosquitto.publish(message)
             if rc != 0 { logger.error("publish to \(message.topic) failed: \(Mosquitto.describe(rc))") }
         }
@@ -426,8 +445,12 @@ struct ClientState: ~Copyable {
     var subscribeWaiters: [Int32: (UInt64, CheckedContinuation<Result<[Int32], BusError>, Never>)] = [:]
     var deliveryCallbacks: [Int32: @Sendable (Bool) -> Void] = [:]
     var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    var announcements: [OutboundMessage]
 
-    init(subscriptions: [Subscription]) { self.subscriptions = subscriptions }
+    init(subscriptions: [Subscription], announcements: [OutboundMessage]) {
+        self.subscriptions = subscriptions
+        self.announcements = announcements
+    }
 
     mutating func failAllWaiters(_ error: BusError) {
         for waiter in connectWaiters.values { waiter.resume(returning: .failure(error)) }

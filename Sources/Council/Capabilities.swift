@@ -1,3 +1,4 @@
+import Router
 import Skills
 
 /// What a daemon can do beyond `info` and `health`: the skills its `ask` cascade consults, in order, and the ops it
@@ -7,10 +8,19 @@ public struct Capabilities: Sendable {
     public var skills: [any Skill]
     /// Further ops (`logic/query`, `exec`, ...).
     public var operations: [any Operation]
+    /// Run-time options these parts offer to the `options` op (`cloud_escalation`, `sandbox`, ...).
+    public var options: [NodeOption]
+    /// The LLM tiers asked when no skill claims a question; nil when no model is configured.
+    public var models: ModelCascade?
 
     /// Creates a set of capabilities.
-    public init(skills: [any Skill], operations: [any Operation] = []) {
+    public init(
+        skills: [any Skill], models: ModelCascade? = nil, operations: [any Operation] = [],
+        options: [NodeOption] = []
+    ) {
         self.skills = skills
+        self.models = models
         self.operations = operations
+        self.options = options
     }
 }

@@ -30,7 +30,10 @@ public final class Daemon: Sendable {
 
     /// Opens the state folder and database, builds the skills and ops `capabilities` makes from the open database,
     /// and prepares the MQTT client; nothing is sent until `run`.
-    public init(settings: DaemonSettings, logger: Logger, capabilities: (Database) throws -> Capabilities) throws {
+    public init(
+        settings: DaemonSettings, logger: Logger, events: EventPublisher = EventPublisher(),
+        capabilities: (Database) throws -> Capabilities
+    ) throws {
         self.settings = settings
         self.logger = logger
         try Self.makeDirectory(settings.stateDirectory)
@@ -49,18 +52,26 @@ public final class Daemon: Sendable {
         let built = try capabilities(database)
         let skills = built.skills
         let status = StatusReporter(settings: settings, startedAtMillis: startedAtMillis, skills: skills.map(\.name))
+        let nodeOptions = NodeOptions(built.options, store: OptionsStore(database: database), logger: logger)
         handler = RequestHandler(
             operations: [
-                AskOperation(cascade: Cascade(skills: skills)), InfoOperation(status: status),
-                HealthOperation(status: status),
-            ] + built.operations)
+                AskOperation(cascade: Cascade(skills: skills, models: built.models)), InfoOperation(status: status),
+                HealthOperation(status: status), OptionsOperation(options: nodeOptions),
+            ] + built.operations,
+            gate: ControlGate(token: settings.controlToken))
         status.ops = handler.names
         options.announcements = [
             OutboundMessage(topic: topics.status, text: #"{"state":"online"}"#, qos: 1, retain: true),
             OutboundMessage(
                 topic: topics.info, payload: JSONValue.object(status.info()).encoded(), qos: 1, retain: true),
         ]
+        options.announcements.append(Self.stateMessage(nodeOptions.snapshot(), topics: topics))
         bus = try MQTTClient(options: options, logger: logger)
+        events.attach(bus, topic: topics.event)
+        nodeOptions.onChange { [bus] snapshot in
+            bus.announce(Self.stateMessage(snapshot, topics: topics))
+            events.emit("options_changed", ["options": .object(snapshot)])
+        }
         status.attach(bus: bus, journal: journal)
     }
 
@@ -215,6 +226,11 @@ public final class Daemon: Sendable {
         case .failure(let error):
             send(.error(error, transaction: transaction), to: request.reply, journalID: journalID, op: request.op)
         }
+    }
+
+    /// The retained `state` message: the run-time options in effect.
+    private static func stateMessage(_ snapshot: JSONObject, topics: Topics) -> OutboundMessage {
+        OutboundMessage(topic: topics.state, payload: JSONValue.object(snapshot).encoded(), qos: 1, retain: true)
     }
 
     /// Streams partial results to the request's reply address, in order, ahead of its one final reply.

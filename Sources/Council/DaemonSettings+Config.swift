@@ -15,6 +15,7 @@ extension DaemonSettings {
             dedupeWindowMillis: Int64(config.journal.dedupeWindowSeconds) * 1000,
             publicConfiguration: config.publicSummary())
         requestTimeoutMillis = config.requests.defaultTimeoutSeconds * 1000
+        controlToken = config.control.token?.reveal()
     }
 }
 

@@ -20,6 +20,8 @@ public struct DaemonSettings: Sendable {
     public var publicConfiguration: JSONObject
     /// How long a request that must be waited for may take before it is answered with `timeout`.
     public var requestTimeoutMillis: Int = 30_000
+    /// The token control ops (`options` changes, `budget/reset`, ...) must carry; nil leaves them open.
+    public var controlToken: String?
     /// Failpoint for crash tests: wait this long between journaling a request and answering it. Set only from
     /// the `COUNCIL_TEST_DELAY_BEFORE_ANSWER_MS` environment variable; 0 in normal operation.
     public var testDelayBeforeAnswerMillis: Int = 0

@@ -3,12 +3,15 @@ import JSON
 /// Dispatches well-formed requests to their ops. It never throws: every failure becomes a `RequestError`.
 public struct RequestHandler: Sendable {
     private let operations: [String: any Operation]
+    private let gate: ControlGate
 
-    /// Creates a handler serving `operations` (one per name; a later duplicate replaces an earlier one).
-    public init(operations: [any Operation]) {
+    /// Creates a handler serving `operations` (one per name; a later duplicate replaces an earlier one), with the
+    /// control ops guarded by `gate`.
+    public init(operations: [any Operation], gate: ControlGate = ControlGate(token: nil)) {
         var byName: [String: any Operation] = [:]
         for operation in operations { byName[operation.name] = operation }
         self.operations = byName
+        self.gate = gate
     }
 
     /// The ops this handler serves, sorted.
@@ -21,6 +24,7 @@ public struct RequestHandler: Sendable {
             return .failure(
                 .unknownOp, "unknown op '\(request.op)'; this node serves: \(names.joined(separator: ", "))")
         }
+        if let refusal = gate.check(op: request.op, body: request.body) { return .ready(.failure(refusal)) }
         let context = OperationContext(
             receivedAtMillis: request.receivedAtMillis, expiresAtMillis: request.expiresAtMillis, partials: partials)
         return operation.plan(request.body, context: context)

@@ -23,6 +23,13 @@ public struct Topics: Sendable, Equatable {
     public var info: String { "\(base)/\(node)/info" }
 
     /// The default reply topic for an op.
+    /// Retained: the current run-time options (`options` op).
+    public var state: String { "\(base)/\(node)/state" }
+    /// Route decisions, fallbacks, budget thresholds, option changes.
+    public var event: String { "\(base)/\(node)/event" }
+    /// Retained: the metrics snapshot.
+    public var metrics: String { "\(base)/\(node)/metrics" }
+    /// The default reply topic of an op.
     public func response(op: String) -> String { "\(base)/\(node)/response/\(op)" }
 
     /// The op a request topic names (`ask`, `memory/add`, ...), or nil when the topic is not a request topic.

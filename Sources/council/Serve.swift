@@ -1,7 +1,6 @@
 import ArgumentParser
 import Council
 import Logging
-import Skills
 
 /// `council serve`: the daemon, in the foreground, logging to stderr.
 struct Serve: AsyncParsableCommand {
@@ -30,7 +29,10 @@ struct Serve: AsyncParsableCommand {
         }
         let daemon: Daemon
         do {
-            daemon = try Daemon(settings: settings, skills: [MathSkill()], logger: logger)
+            let events = EventPublisher()
+            daemon = try Daemon(settings: settings, logger: logger, events: events) { database in
+                try Capabilities.standard(config: config, database: database, events: events, logger: logger)
+            }
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode.failure

@@ -454,6 +454,23 @@ struct ConfigSecretTests {
         }
     }
 
+    @Test func controlTokenFromCredentialFileOrEnvironmentIsMasked() throws {
+        let fromEnvironment = try load("", environment: ["COUNCIL_CONTROL_TOKEN": "dash-token"])
+        #expect(fromEnvironment.control.token?.reveal() == "dash-token")
+        #expect(fromEnvironment.renderEffective().contains("# token: ******** (from env COUNCIL_CONTROL_TOKEN)"))
+        #expect(!fromEnvironment.renderEffective().contains("dash-token"))
+        let scratch = ScratchDirectory()
+        let file = scratch.write("token", "from-file\n")
+        let fromFile = try load("[control]\ntoken_file = \"\(file)\"", environment: ["COUNCIL_CONTROL_TOKEN": "env"])
+        #expect(fromFile.control.token?.reveal() == "from-file")
+        _ = scratch.write("control_token", "from-credential")
+        let fromCredential = try load("", environment: ["CREDENTIALS_DIRECTORY": scratch.path])
+        #expect(fromCredential.control.token?.reveal() == "from-credential")
+        #expect(try load("").control.token == nil)
+        #expect(
+            failure("[control]\ntoken_file = \"/nonexistent/t\"")?.description.hasPrefix("control.token_file") == true)
+    }
+
     @Test func secretsNeverShowWhenPrinted() throws {
         let secret = "correct-horse-battery-staple"
         let config = try load("", environment: ["COUNCIL_MQTT_PASSWORD": secret])

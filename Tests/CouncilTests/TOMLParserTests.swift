@@ -258,7 +258,10 @@ struct TOMLValueTests {
 
     @Test func parsesTheShippedConfiguration() throws {
         let members = try TOMLDocument.parse(try readTextFile(shippedConfigPath()), origin: "council.toml")
-        #expect(members.map(\.key) == ["node", "mqtt", "journal", "requests", "log", "budget", "router", "sandbox"])
+        #expect(
+            members.map(\.key) == [
+                "node", "mqtt", "journal", "requests", "log", "budget", "router", "sandbox", "control",
+            ])
         let mqtt = members.first { $0.key == "mqtt" }.map { render($0.value) } ?? ""
         #expect(mqtt.hasPrefix(#"{url: "mqtt://127.0.0.1:1883", base_topic: "council", client_id: "", protocol: "5""#))
         #expect(mqtt.contains("keepalive_s: 30, session_expiry_s: 86400"))

@@ -58,7 +58,10 @@ extension CouncilConfig {
         var sandbox = root.table("sandbox")
         config.sandbox = SandboxSection(reading: &sandbox)
 
-        for table in [root, node, mqtt, journal, requests, log, budget, router, sandbox] + modelTables {
+        var control = root.table("control")
+        config.control = ControlSection(reading: &control)
+
+        for table in [root, node, mqtt, journal, requests, log, budget, router, sandbox, control] + modelTables {
             table.reportUnknownKeys()
         }
         checkModelNames(config.models, problems: problems)
@@ -69,6 +72,8 @@ extension CouncilConfig {
 
         (config.mqtt.password, config.mqtt.passwordSource) =
             SecretResolver.mqttPassword(config.mqtt, environment: environment, problems: problems)
+        (config.control.token, config.control.tokenSource) =
+            SecretResolver.controlToken(config.control, environment: environment, problems: problems)
         for index in config.models.indices {
             (config.models[index].apiKey, config.models[index].apiKeySource) = SecretResolver.apiKey(
                 config.models[index], key: "models[\(index)]", environment: environment, problems: problems)

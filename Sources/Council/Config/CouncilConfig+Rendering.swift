@@ -64,6 +64,11 @@ extension CouncilConfig {
 
         out.table("sandbox")
         out.key("enabled", bool: sandbox.enabled)
+
+        out.table("control")
+        out.key("token_file", string: control.tokenFile)
+        out.key("token_env", string: control.tokenEnvironmentVariable)
+        out.comment("token: \(Self.describeSecret(control.token, control.tokenSource))")
         return out.text
     }
 

@@ -22,6 +22,8 @@ public struct CouncilConfig: Sendable, Equatable {
     public var router = RouterSection()
     /// `[sandbox]`: the code sandbox.
     public var sandbox = SandboxSection()
+    /// `[control]`: the token control ops require.
+    public var control = ControlSection()
     /// The file this configuration was read from, or `nil` for defaults only.
     public var sourcePath: String?
 

@@ -8,18 +8,40 @@ enum SecretResolver {
     static func mqttPassword(
         _ mqtt: CouncilConfig.MQTTSection, environment: [String: String], problems: ProblemList
     ) -> (Secret?, SecretSource) {
-        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
-            let path = "\(directory)/\(passwordCredential)"
-            if FileText.isRegularFile(path) {
-                if let secret = readSecret(path, key: "credential \(passwordCredential)", problems: problems) {
-                    return (secret, .credential(path: path))
-                }
-                return (nil, .none)
-            }
+        if let (secret, source) = credential(passwordCredential, environment: environment, problems: problems) {
+            return (secret, source)
         }
         return fileOrEnvironment(
             file: mqtt.passwordFile, fileKey: "mqtt.password_file",
             variable: mqtt.passwordEnvironmentVariable, environment: environment, problems: problems)
+    }
+
+    /// The control token: `$CREDENTIALS_DIRECTORY/control_token` when it exists, else `token_file`, else the
+    /// variable named by `token_env`.
+    static func controlToken(
+        _ control: CouncilConfig.ControlSection, environment: [String: String], problems: ProblemList
+    ) -> (Secret?, SecretSource) {
+        if let (secret, source) = credential(controlTokenCredential, environment: environment, problems: problems) {
+            return (secret, source)
+        }
+        return fileOrEnvironment(
+            file: control.tokenFile, fileKey: "control.token_file", variable: control.tokenEnvironmentVariable,
+            environment: environment, problems: problems)
+    }
+
+    /// The name of the systemd credential that holds the control token.
+    static let controlTokenCredential = "control_token"
+
+    /// A systemd credential by name, when the service manager provided it (nil when absent; an unreadable one is a
+    /// problem and yields no secret).
+    private static func credential(_ name: String, environment: [String: String], problems: ProblemList) -> (
+        Secret?, SecretSource
+    )? {
+        guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else { return nil }
+        let path = "\(directory)/\(name)"
+        guard FileText.isRegularFile(path) else { return nil }
+        guard let secret = readSecret(path, key: "credential \(name)", problems: problems) else { return (nil, .none) }
+        return (secret, .credential(path: path))
     }
 
     /// A model's API key: `api_key_file`, else the variable named by `api_key_env`.
