@@ -97,16 +97,9 @@ public final class Daemon: Sendable {
             }
             group.addTask { await self.replay(leftovers) }
             while let batch = await bus.receive() {
-                for (request, journalID) in admit(batch, receivedAtMillis: unixMillis()) {
-                    let plan =
-                        settings.testDelayBeforeAnswerMillis == 0
-                        ? handler.plan(request, partials: partials(for: request)) : nil
-                    if case .ready(let result) = plan {
-                        send(result, for: request, journalID: journalID)
-                    } else {
-                        inFlight.withLock { $0 += 1 }
-                        group.addTask { await self.answer(request, journalID: journalID, plan: plan) }
-                    }
+                for (request, journalID, plan) in admit(batch, receivedAtMillis: unixMillis()) {
+                    inFlight.withLock { $0 += 1 }
+                    group.addTask { await self.answer(request, journalID: journalID, plan: plan) }
                 }
             }
             completions.finish()
@@ -119,12 +112,15 @@ public final class Daemon: Sendable {
 
     // MARK: - Requests
 
-    /// Decodes a batch of messages, answers the malformed and expired ones at once, and journals the rest in one
-    /// transaction (group commit) together with the replies acknowledged since the last batch. Returns the requests
-    /// to answer with their journal ids; duplicates (QoS 1 redeliveries) are dropped.
-    private func admit(_ batch: [InboundMessage], receivedAtMillis now: Int64) -> [(Request, Int64)] {
-        var requests: [Request] = []
+    /// Decodes a batch of messages and answers what can be answered at once: malformed and expired requests, and
+    /// requests whose reply is ready without waiting (exact skills, `info`, ...), which leave before the journal
+    /// commit so that the commit overlaps the reply's trip — unless the journal already holds them (a redelivery).
+    /// Then journals every request in one transaction (group commit) together with the replies acknowledged since the
+    /// last batch. Returns the requests still to answer, with their journal ids and plans; duplicates are dropped.
+    private func admit(_ batch: [InboundMessage], receivedAtMillis now: Int64) -> [(Request, Int64, OperationPlan?)] {
+        var admitting: [(request: Request, plan: OperationPlan?, ticket: DeliveryTicket?)] = []
         var arrivals: [Journal.Arrival] = []
+        var keysInBatch: Set<[UInt8]> = []
         for message in batch {
             guard let (reply, decoded) = decoder.decode(message, receivedAtMillis: now) else {
                 logger.debug("ignoring a message on \(message.topic)")
@@ -132,21 +128,28 @@ public final class Daemon: Sendable {
             }
             switch decoded {
             case .failure(let error):
-                send(.error(error, transaction: reply.transaction), to: reply, journalID: nil, op: "?")
+                send(.error(error, transaction: reply.transaction), to: reply, delivery: .untracked, op: "?")
             case .success(let request) where request.expiresAtMillis.map { $0 <= now } ?? false:
                 send(
-                    .error(Self.expiredError, transaction: reply.transaction), to: reply, journalID: nil, op: request.op
-                )
+                    .error(Self.expiredError, transaction: reply.transaction), to: reply, delivery: .untracked,
+                    op: request.op)
             case .success(let request):
-                requests.append(request)
-                arrivals.append(
-                    Journal.Arrival(
-                        JournalEntry(
-                            id: 0, op: request.op, topic: message.topic, payload: message.payload,
-                            replyTopic: reply.topic,
-                            correlationData: reply.correlationData, receivedAtMillis: now,
-                            expiresAtMillis: request.expiresAtMillis),
-                        transaction: Self.transactionKey(reply.transaction)))
+                let arrival = Journal.Arrival(
+                    JournalEntry(
+                        id: 0, op: request.op, topic: message.topic, payload: message.payload,
+                        replyTopic: reply.topic, correlationData: reply.correlationData, receivedAtMillis: now,
+                        expiresAtMillis: request.expiresAtMillis),
+                    transaction: Self.transactionKey(reply.transaction))
+                switch answerBeforeCommit(request, arrival: arrival, keysInBatch: &keysInBatch, now: now) {
+                case .duplicate:
+                    logger.debug("dropping a redelivered request", metadata: ["op": "\(request.op)"])
+                    continue
+                case .answered(let ticket):
+                    admitting.append((request, nil, ticket))
+                case .pending(let plan):
+                    admitting.append((request, plan, nil))
+                }
+                arrivals.append(arrival)
             }
         }
         let done = completions.drain()
@@ -157,23 +160,54 @@ public final class Daemon: Sendable {
         } catch {
             logger.error("could not journal \(arrivals.count) requests: \(error)")
             completions.add(done)
-            for request in requests {
+            for (request, _, ticket) in admitting where ticket == nil {
                 send(
                     .error(
                         RequestError(.internal, "could not record the request: \(error)"),
-                        transaction: request.reply.transaction), to: request.reply, journalID: nil, op: request.op)
+                        transaction: request.reply.transaction), to: request.reply, delivery: .untracked,
+                    op: request.op)
             }
             return []
         }
-        var admitted: [(Request, Int64)] = []
-        for (request, admission) in zip(requests, admissions) {
-            if case .admitted(let id) = admission {
-                admitted.append((request, id))
-            } else {
-                logger.debug("dropping a redelivered request", metadata: ["op": "\(request.op)"])
+        var admitted: [(Request, Int64, OperationPlan?)] = []
+        for ((request, plan, ticket), admission) in zip(admitting, admissions) {
+            switch (admission, ticket) {
+            case (.admitted(let id), let ticket?): ticket.assign(id)
+            case (.admitted(let id), nil): admitted.append((request, id, plan))
+            default: logger.debug("dropping a redelivered request", metadata: ["op": "\(request.op)"])
             }
         }
         return admitted
+    }
+
+    private enum EarlyAnswer {
+        /// The journal (or this batch) already holds the request: drop it.
+        case duplicate
+        /// The reply was sent; the ticket marks the entry done once both the commit and the broker's ack happened.
+        case answered(DeliveryTicket)
+        /// It must be awaited after the commit (the plan, when one was made).
+        case pending(OperationPlan?)
+    }
+
+    /// Answers a request now if its reply is ready and it is not a redelivery; otherwise says what is left to do.
+    private func answerBeforeCommit(
+        _ request: Request, arrival: Journal.Arrival, keysInBatch: inout Set<[UInt8]>, now: Int64
+    ) -> EarlyAnswer {
+        guard settings.testDelayBeforeAnswerMillis == 0 else { return .pending(nil) }
+        do {
+            let check = try journal.duplicateCheck(arrival, nowMillis: now)
+            if check.isDuplicate { return .duplicate }
+            if let key = check.key, !keysInBatch.insert(key).inserted { return .duplicate }
+        } catch {
+            // The group commit deduplicates too; only the early reply is given up.
+            logger.warning("journal lookup failed, answering after the commit: \(error)")
+            return .pending(nil)
+        }
+        let plan = handler.plan(request, partials: partials(for: request))
+        guard case .ready(let result) = plan else { return .pending(plan) }
+        let ticket = DeliveryTicket(completions: completions)
+        send(result, for: request, delivery: .ticket(ticket))
+        return .answered(ticket)
     }
 
     private static let expiredError = RequestError(
@@ -187,10 +221,10 @@ public final class Daemon: Sendable {
             try? await Task.sleep(for: .milliseconds(settings.testDelayBeforeAnswerMillis))
         }
         if let expiry = request.expiresAtMillis, expiry <= unixMillis() {
-            send(.failure(Self.expiredError), for: request, journalID: journalID)
+            send(.failure(Self.expiredError), for: request, delivery: .journal(journalID))
             return
         }
-        send(await handleWithinTimeout(request, plan: plan), for: request, journalID: journalID)
+        send(await handleWithinTimeout(request, plan: plan), for: request, delivery: .journal(journalID))
     }
 
     /// Runs the handler, answering `timeout` if it takes longer than the configured limit or the request's deadline.
@@ -218,13 +252,23 @@ public final class Daemon: Sendable {
         }
     }
 
-    private func send(_ result: Result<JSONObject, RequestError>, for request: Request, journalID: Int64) {
+    /// How a reply's delivery is recorded in the journal.
+    private enum Delivery {
+        /// Not journaled (malformed or expired on arrival).
+        case untracked
+        /// Marks this entry done once the broker acknowledged the reply.
+        case journal(Int64)
+        /// Sent before the commit: the ticket joins the acknowledgement with the id the commit assigns.
+        case ticket(DeliveryTicket)
+    }
+
+    private func send(_ result: Result<JSONObject, RequestError>, for request: Request, delivery: Delivery) {
         let transaction = request.reply.transaction
         switch result {
         case .success(let data):
-            send(.ok(data, transaction: transaction), to: request.reply, journalID: journalID, op: request.op)
+            send(.ok(data, transaction: transaction), to: request.reply, delivery: delivery, op: request.op)
         case .failure(let error):
-            send(.error(error, transaction: transaction), to: request.reply, journalID: journalID, op: request.op)
+            send(.error(error, transaction: transaction), to: request.reply, delivery: delivery, op: request.op)
         }
     }
 
@@ -256,7 +300,7 @@ public final class Daemon: Sendable {
         case error(RequestError, transaction: JSONValue?)
     }
 
-    private func send(_ reply: Reply, to address: ReplyAddress, journalID: Int64?, op: String) {
+    private func send(_ reply: Reply, to address: ReplyAddress, delivery: Delivery, op: String) {
         let payload: [UInt8]
         switch reply {
         case .ok(let data, let transaction):
@@ -272,7 +316,12 @@ public final class Daemon: Sendable {
         let completions = self.completions
         do {
             try bus.publish(message) { delivered in
-                if delivered, let journalID { completions.add(journalID) }
+                guard delivered else { return }
+                switch delivery {
+                case .untracked: break
+                case .journal(let id): completions.add(id)
+                case .ticket(let ticket): ticket.delivered()
+                }
             }
         } catch {
             // The entry stays pending and is answered after the next start.

@@ -120,6 +120,25 @@ public final class Journal: Sendable {
         ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
         """
 
+    /// Whether `arrival` would be admitted as a duplicate right now, without writing anything: lets the daemon answer
+    /// a request before its journal commit (the reply leaves while the commit runs) yet never answer a redelivery.
+    /// Requests without a dedupe key are never duplicates. Returns the key too, so the caller can also catch the
+    /// same request twice within one batch.
+    public func duplicateCheck(_ arrival: Arrival, nowMillis: Int64) throws -> (isDuplicate: Bool, key: [UInt8]?) {
+        let entry = arrival.entry
+        guard
+            let key = DedupeKey.make(
+                replyTopic: entry.replyTopic, correlationData: entry.correlationData,
+                transaction: arrival.transaction, payload: entry.payload)
+        else { return (false, nil) }
+        guard let earlier = try database.query(Self.finishedAtSQL, [.blob(key)]).first else { return (false, key) }
+        let finishedAt: Int64? = try earlier.get(0)
+        guard let finishedAt else { return (true, key) }
+        return (nowMillis - finishedAt < dedupeWindowMillis, key)
+    }
+
+    private static let finishedAtSQL = "SELECT finished_at_ms FROM journal WHERE dedupe_key = ?"
+
     /// Marks a pending entry done (its reply was published). Returns false, changing nothing, when the entry is
     /// unknown, pruned, or already done or expired.
     @discardableResult

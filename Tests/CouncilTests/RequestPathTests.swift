@@ -155,5 +155,24 @@ final class RequestPathTests: XCTestCase {
         _ = await recorder.wait(for: 2, timeout: .seconds(2))
         XCTAssertEqual(recorder.messages.count, 1)
         XCTAssertEqual(recorder.messages.first?.correlationData, [1, 2, 3])
+        // A third copy in a later batch, after the first answer's journal entry is done, is dropped too.
+        try await recorder.publish(request)
+        _ = await recorder.wait(for: 2, timeout: .seconds(1))
+        XCTAssertEqual(recorder.messages.count, 1)
+    }
+
+    func testRepliesSentBeforeTheJournalCommitStillMarkTheirEntriesDone() async throws {
+        for question in ["1+1", "2+2", "3+3", "what is 10% of 50"] {
+            let reply = try await ask(["prompt": .string(question)])
+            XCTAssertEqual(reply["status"], "ok")
+        }
+        var pending: Int?
+        for _ in 0..<100 {
+            let health = try await ask([:], op: "health")
+            pending = health["data"]?.objectValue?["journal"]?.objectValue?["pending"]?.intValue
+            if pending == 0 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        XCTAssertEqual(pending, 0, "answered requests must not stay pending in the journal")
     }
 }

@@ -1,0 +1,54 @@
+import Synchronization
+
+/// Joins a reply sent before its request's journal commit with the journal id that commit assigns: whichever comes
+/// second — the broker's acknowledgement or the id — hands the id to `Completions`, so the entry is marked done
+/// exactly when both happened.
+final class DeliveryTicket: Sendable {
+    private enum State {
+        case waiting
+        case delivered
+        case assigned(Int64)
+        case closed
+    }
+
+    private let state = Mutex(State.waiting)
+    private let completions: Completions
+
+    init(completions: Completions) {
+        self.completions = completions
+    }
+
+    /// The broker acknowledged the reply (network thread).
+    func delivered() {
+        let id: Int64? = state.withLock { state in
+            switch state {
+            case .waiting:
+                state = .delivered
+                return nil
+            case .assigned(let id):
+                state = .closed
+                return id
+            case .delivered, .closed:
+                return nil
+            }
+        }
+        if let id { completions.add(id) }
+    }
+
+    /// The journal commit assigned the request its id (request loop).
+    func assign(_ id: Int64) {
+        let ready = state.withLock { state in
+            switch state {
+            case .waiting:
+                state = .assigned(id)
+                return false
+            case .delivered:
+                state = .closed
+                return true
+            case .assigned, .closed:
+                return false
+            }
+        }
+        if ready { completions.add(id) }
+    }
+}
