@@ -5,15 +5,34 @@ RUN_DIR ?= .run
 BROKER ?=
 MQTT_PORT ?= 1883
 CONFIG ?= etc/council.toml
-DEB_PACKAGES := pkg-config libmosquitto-dev libsqlite3-dev mosquitto mosquitto-clients
+DEB_PACKAGES := pkg-config libmosquitto-dev libsqlite3-dev libcurl4-openssl-dev libseccomp-dev python3 \
+	mosquitto mosquitto-clients
+# Only for `make test`: SWI-Prolog for the logic engine's differential tests; cmake, g++ and venv to build the
+# llama.cpp server (llama-cpp-python) the LLM integration tests talk to.
+TEST_PACKAGES := swi-prolog-nox cmake g++ python3-venv
+LLM_VENV ?= .venv-llm
 
-.PHONY: all deps build release run test bench clean format lint
+.PHONY: all deps test-deps build release run test bench clean format lint
 
 all: build
 
 ## deps: install missing Debian packages (as root, or through sudo when available)
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
+	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is required (https://www.swift.org/install/linux/)" >&2; exit 1; }
+
+## test-deps: what the tests need beyond the build: packages, and a virtualenv with llama.cpp's OpenAI-compatible
+## server (compiled once, ~8 minutes on 2 cores; pip caches the wheel afterwards)
+test-deps: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_PACKAGES)"
+	@if [ ! -x $(LLM_VENV)/bin/python ] || ! $(LLM_VENV)/bin/python -c 'import llama_cpp.server, gguf' 2>/dev/null; then \
+		echo "building $(LLM_VENV) (llama-cpp-python; the first time compiles llama.cpp)"; \
+		python3 -m venv $(LLM_VENV) && \
+		$(LLM_VENV)/bin/pip install -q "llama-cpp-python[server]==0.3.36" "gguf==0.19.0" numpy; \
+	fi
+
+install-packages:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \
 		if [ "$$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo=sudo; else \
@@ -21,7 +40,6 @@ deps:
 		$$sudo apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing; \
 	fi
-	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is required (https://www.swift.org/install/linux/)" >&2; exit 1; }
 
 build: deps
 	$(SWIFT) build
@@ -50,9 +68,9 @@ run: release
 	$$(swift build -c release --show-bin-path)/council serve --config $(CONFIG) --broker "$$broker" --state-dir $(RUN_DIR)/state
 
 ## test: build everything and run every test; integration tests start their own mosquitto on a free port
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	COUNCIL_LLM_VENV=$(abspath $(LLM_VENV)) $(SWIFT) test --skip-build
 
 ## bench: the request path against a real broker, as ratios to an echo responder on the same Bus
 bench: deps
