@@ -13,7 +13,7 @@ public final class Requester: Sendable {
     private let node: String?
     private let replyTopic: String
     private let protocolVersion: MQTTProtocol
-    private let waiting = Mutex<[String: CheckedContinuation<Result<[UInt8], BusError>, Never>]>([:])
+    private let waiting = Mutex<[String: Waiter]>([:])
     private let counter = Atomic<UInt64>(0)
     private let prefix: String
 
@@ -50,7 +50,11 @@ public final class Requester: Sendable {
     }
 
     /// Sends `body` as a request for `op` and returns the reply's payload, or fails after `timeout`.
-    public func send(op: String, body: JSONObject, timeout: Duration) async throws(BusError) -> [UInt8] {
+    /// `onPartial` receives each streamed `{"status":"partial",...}` envelope (for `"stream": true`) before the final
+    /// reply arrives.
+    public func send(
+        op: String, body: JSONObject, timeout: Duration, onPartial: (@Sendable ([UInt8]) -> Void)? = nil
+    ) async throws(BusError) -> [UInt8] {
         let key = prefix + String(counter.wrappingAdd(1, ordering: .relaxed).newValue)
         var body = body
         var message = OutboundMessage(topic: topic(for: op), payload: [], qos: 1)
@@ -63,7 +67,7 @@ public final class Requester: Sendable {
         }
         let matchKey = protocolVersion == .v5 ? key : (body["transaction"]?.stringValue ?? key)
         message.payload = JSONValue.object(body).encoded()
-        return try await send(message, matchKey: matchKey, timeout: timeout)
+        return try await send(message, matchKey: matchKey, timeout: timeout, onPartial: onPartial)
     }
 
     /// Sends a raw payload (used to test how a node answers malformed requests).
@@ -84,24 +88,36 @@ public final class Requester: Sendable {
         node.map { "\(base)/\($0)/request/\(op)" } ?? "\(base)/request/\(op)"
     }
 
-    private func send(_ message: OutboundMessage, matchKey: String, timeout: Duration) async throws(BusError)
-        -> [UInt8]
-    {
+    private func send(
+        _ message: OutboundMessage, matchKey: String, timeout: Duration,
+        onPartial: (@Sendable ([UInt8]) -> Void)? = nil
+    ) async throws(BusError) -> [UInt8] {
         let timer = Task { [self] in
             try await Task.sleep(for: timeout)
-            waiting.withLock { $0.removeValue(forKey: matchKey) }?.resume(
+            waiting.withLock { $0.removeValue(forKey: matchKey) }?.continuation.resume(
                 returning: .failure(BusError(.timeout, "no reply within \(timeout)")))
         }
         defer { timer.cancel() }
         let result = await withCheckedContinuation { continuation in
-            waiting.withLock { $0[matchKey] = continuation }
+            waiting.withLock { $0[matchKey] = Waiter(continuation: continuation, onPartial: onPartial) }
             do throws(BusError) {
                 try bus.publish(message)
             } catch {
-                waiting.withLock { $0.removeValue(forKey: matchKey) }?.resume(returning: .failure(error))
+                waiting.withLock { $0.removeValue(forKey: matchKey) }?.continuation.resume(returning: .failure(error))
             }
         }
         return try result.get()
+    }
+
+    /// A request waiting for its final reply.
+    private struct Waiter {
+        let continuation: CheckedContinuation<Result<[UInt8], BusError>, Never>
+        let onPartial: (@Sendable ([UInt8]) -> Void)?
+    }
+
+    /// Whether a payload is a partial (streamed) envelope; Council writes `status` first.
+    private static func isPartial(_ payload: [UInt8]) -> Bool {
+        payload.starts(with: Array(#"{"status":"partial""#.utf8))
     }
 
     private func deliver(_ message: InboundMessage) {
@@ -114,6 +130,10 @@ public final class Requester: Sendable {
             key = nil
         }
         guard let key else { return }
-        waiting.withLock { $0.removeValue(forKey: key) }?.resume(returning: .success(message.payload))
+        if Self.isPartial(message.payload) {
+            waiting.withLock { $0[key]?.onPartial }?(message.payload)
+            return
+        }
+        waiting.withLock { $0.removeValue(forKey: key) }?.continuation.resume(returning: .success(message.payload))
     }
 }
