@@ -72,10 +72,10 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	COUNCIL_LLM_VENV=$(abspath $(LLM_VENV)) $(SWIFT) test --skip-build
 
-## bench: the request path against a real broker, as ratios to an echo responder on the same Bus
+## bench: every benchmark, as ratios to a baseline measured in the same run (BENCH="request budget" picks sections)
 bench: deps
 	$(SWIFT) build -c release --product CouncilBench
-	$$($(SWIFT) build -c release --show-bin-path)/CouncilBench
+	$$($(SWIFT) build -c release --show-bin-path)/CouncilBench $(BENCH)
 
 ## format / lint: swift-format with the repository's .swift-format (4 spaces, 120 columns)
 format:

@@ -53,7 +53,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "CouncilBench",
-            dependencies: ["Council", "Bus", "Skills", "ExactMath", "JSON"],
+            dependencies: ["Council", "Bus", "Skills", "ExactMath", "JSON", "Store"],
             path: "Benchmarks/CouncilBench"
         ),
 

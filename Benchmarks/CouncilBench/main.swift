@@ -118,52 +118,70 @@ func requester(port: Int, base: String) async throws -> Requester {
     return requester
 }
 
-let math = benchMathInProcess()
-print(
-    "in-process math (\"\(prompt)\" and 3 more): p50 \(format(math.percentile(50), 2)) µs, p99 \(format(math.percentile(99), 2)) µs  (target p50 ≤ 50 µs)"
-)
-
-let broker = try BenchBroker()
-defer { broker.stop() }
-let echo = try await startEcho(port: broker.port)
-let council = try startCouncil(port: broker.port, state: broker.stateDirectory)
-let echoClient = try await requester(port: broker.port, base: "echo")
-let councilClient = try await requester(port: broker.port, base: "council")
-
-// Warm up both paths.
-_ = try await sequential(echoClient, count: 300)
-_ = try await sequential(councilClient, count: 300)
-
-var echoSeq = Samples(), councilSeq = Samples(), echoConc = Samples(), councilConc = Samples()
-var echoSeqRate: [Double] = [], councilSeqRate: [Double] = [], echoRate: [Double] = [], councilRate: [Double] = []
-for _ in 0..<rounds {
-    let (es, er) = try await sequential(echoClient, count: sequentialPerRound)
-    let (cs, cr) = try await sequential(councilClient, count: sequentialPerRound)
-    echoSeq.append(contentsOf: es); councilSeq.append(contentsOf: cs)
-    echoSeqRate.append(er); councilSeqRate.append(cr)
-    let (ec, ecr) = try await concurrent(echoClient, count: concurrentPerRound, width: inFlight)
-    let (cc, ccr) = try await concurrent(councilClient, count: concurrentPerRound, width: inFlight)
-    echoConc.append(contentsOf: ec); councilConc.append(contentsOf: cc)
-    echoRate.append(ecr); councilRate.append(ccr)
-}
-
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
-print(
-    """
+/// The request path: in-process math, then `ask` round trips through mosquitto against an echo responder.
+func runRequestPathBenchmark() async throws {
+    let math = benchMathInProcess()
+    print(
+        "in-process math (\"\(prompt)\" and 3 more): p50 \(format(math.percentile(50), 2)) µs, p99 \(format(math.percentile(99), 2)) µs  (target p50 ≤ 50 µs)"
+    )
 
-    ask round trip over mosquitto on loopback, \(rounds) interleaved rounds (\(sequentialPerRound) sequential + \(concurrentPerRound) at \(inFlight) in flight each)
-                          echo floor        council           ratio
-    1 in flight  p50      \(format(echoSeq.percentile(50))) µs      \(format(councilSeq.percentile(50))) µs      \(format(councilSeq.percentile(50) / echoSeq.percentile(50), 2))x   (target ≤ 1.3x)
-    1 in flight  p99      \(format(echoSeq.percentile(99))) µs      \(format(councilSeq.percentile(99))) µs      \(format(councilSeq.percentile(99) / echoSeq.percentile(99), 2))x
-    1 in flight  req/s    \(format(median(echoSeqRate), 0))          \(format(median(councilSeqRate), 0))          \(format(median(councilSeqRate) / median(echoSeqRate), 2))x
-    \(inFlight) in flight p50      \(format(echoConc.percentile(50))) µs      \(format(councilConc.percentile(50))) µs      \(format(councilConc.percentile(50) / echoConc.percentile(50), 2))x
-    \(inFlight) in flight p99      \(format(echoConc.percentile(99))) µs      \(format(councilConc.percentile(99))) µs      \(format(councilConc.percentile(99) / echoConc.percentile(99), 2))x
-    \(inFlight) in flight req/s    \(format(median(echoRate), 0))          \(format(median(councilRate), 0))          \(format(median(councilRate) / median(echoRate), 2))x   (target ≥ 0.8x)
-    """)
+    let broker = try BenchBroker()
+    defer { broker.stop() }
+    let echo = try await startEcho(port: broker.port)
+    let council = try startCouncil(port: broker.port, state: broker.stateDirectory)
+    let echoClient = try await requester(port: broker.port, base: "echo")
+    let councilClient = try await requester(port: broker.port, base: "council")
 
-council.trigger()
-await echoClient.close()
-await councilClient.close()
-await echo.stop()
-try? await Task.sleep(for: .milliseconds(300))
+    // Warm up both paths.
+    _ = try await sequential(echoClient, count: 300)
+    _ = try await sequential(councilClient, count: 300)
+
+    var echoSeq = Samples(), councilSeq = Samples(), echoConc = Samples(), councilConc = Samples()
+    var echoSeqRate: [Double] = [], councilSeqRate: [Double] = [], echoRate: [Double] = [], councilRate: [Double] = []
+    for _ in 0..<rounds {
+        let (es, er) = try await sequential(echoClient, count: sequentialPerRound)
+        let (cs, cr) = try await sequential(councilClient, count: sequentialPerRound)
+        echoSeq.append(contentsOf: es); councilSeq.append(contentsOf: cs)
+        echoSeqRate.append(er); councilSeqRate.append(cr)
+        let (ec, ecr) = try await concurrent(echoClient, count: concurrentPerRound, width: inFlight)
+        let (cc, ccr) = try await concurrent(councilClient, count: concurrentPerRound, width: inFlight)
+        echoConc.append(contentsOf: ec); councilConc.append(contentsOf: cc)
+        echoRate.append(ecr); councilRate.append(ccr)
+    }
+
+    print(
+        """
+
+        ask round trip over mosquitto on loopback, \(rounds) interleaved rounds (\(sequentialPerRound) sequential + \(concurrentPerRound) at \(inFlight) in flight each)
+                              echo floor        council           ratio
+        1 in flight  p50      \(format(echoSeq.percentile(50))) µs      \(format(councilSeq.percentile(50))) µs      \(format(councilSeq.percentile(50) / echoSeq.percentile(50), 2))x   (target ≤ 1.3x)
+        1 in flight  p99      \(format(echoSeq.percentile(99))) µs      \(format(councilSeq.percentile(99))) µs      \(format(councilSeq.percentile(99) / echoSeq.percentile(99), 2))x
+        1 in flight  req/s    \(format(median(echoSeqRate), 0))          \(format(median(councilSeqRate), 0))          \(format(median(councilSeqRate) / median(echoSeqRate), 2))x
+        \(inFlight) in flight p50      \(format(echoConc.percentile(50))) µs      \(format(councilConc.percentile(50))) µs      \(format(councilConc.percentile(50) / echoConc.percentile(50), 2))x
+        \(inFlight) in flight p99      \(format(echoConc.percentile(99))) µs      \(format(councilConc.percentile(99))) µs      \(format(councilConc.percentile(99) / echoConc.percentile(99), 2))x
+        \(inFlight) in flight req/s    \(format(median(echoRate), 0))          \(format(median(councilRate), 0))          \(format(median(councilRate) / median(echoRate), 2))x   (target ≥ 0.8x)
+        """)
+
+    council.trigger()
+    await echoClient.close()
+    await councilClient.close()
+    await echo.stop()
+    try? await Task.sleep(for: .milliseconds(300))
+}
+
+// `CouncilBench [section ...]`: every section by default; `make bench BENCH="budget providers"` picks some.
+let sections: [(name: String, run: () async throws -> Void)] = [
+    ("request", runRequestPathBenchmark),
+    ("budget", runBudgetBenchmark),
+]
+let chosen = Set(CommandLine.arguments.dropFirst())
+for unknown in chosen.subtracting(sections.map(\.name)) {
+    print("unknown section \(unknown); sections: \(sections.map(\.name).joined(separator: ", "))")
+    exit(2)
+}
+for section in sections where chosen.isEmpty || chosen.contains(section.name) {
+    print("\n== \(section.name) ==")
+    try await section.run()
+}

@@ -16,6 +16,44 @@ extension Capabilities {
                 "cloud_escalation", configured: config.router.cloudEscalation,
                 read: { routerOptions.current.cloudEscalation },
                 write: { on in routerOptions.update { $0.cloudEscalation = on } }))
+        let ledger = try budgetLedger(config: config, database: database, events: events, logger: logger)
+        capabilities.operations += [BudgetOperation(ledger: ledger), BudgetResetOperation(ledger: ledger)]
+        capabilities.options += budgetOptions(config: config, ledger: ledger)
         return capabilities
+    }
+
+    /// The budget ledger with the configured caps; reservations a killed run left behind are settled now (at their
+    /// worst case) and reported.
+    static func budgetLedger(
+        config: CouncilConfig, database: Database, events: EventPublisher, logger: Logger
+    ) throws -> BudgetLedger {
+        let zone = try ZoneInfo.named(config.budget.timezone)
+        let ledger = try BudgetLedger(
+            database: database,
+            caps: BudgetCaps(
+                dailyUSD: config.budget.dailyUSD, monthlyUSD: config.budget.monthlyUSD, timeZone: zone,
+                minimumAnswerTokens: config.budget.minimumAnswerTokens))
+        let recovery = ledger.recovery
+        if recovery.settledReservations > 0 {
+            logger.warning(
+                """
+                settled \(recovery.settledReservations) paid calls a previous run left unfinished at their worst \
+                case (\(recovery.settledUSD) USD); budget/reset forgives it if that overstates the spend
+                """)
+        }
+        for event in recovery.events { events.emit(BudgetThresholdEvent.eventType, event.eventData) }
+        return ledger
+    }
+
+    /// `daily_budget_usd` and `monthly_budget_usd`: the caps, changeable from a dashboard.
+    static func budgetOptions(config: CouncilConfig, ledger: BudgetLedger) -> [NodeOption] {
+        [
+            .number(
+                "daily_budget_usd", configured: config.budget.dailyUSD, range: 0...1_000_000,
+                read: { ledger.caps.dailyUSD }, write: { value in ledger.caps.dailyUSD = value }),
+            .number(
+                "monthly_budget_usd", configured: config.budget.monthlyUSD, range: 0...10_000_000,
+                read: { ledger.caps.monthlyUSD }, write: { value in ledger.caps.monthlyUSD = value }),
+        ]
     }
 }

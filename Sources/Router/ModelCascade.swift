@@ -1,5 +1,6 @@
 import JSON
 import Skills
+import Synchronization
 
 /// The LLM tiers of the cascade: local models first; cloud models only when the local tier is unavailable, fails,
 /// times out, or the request asks for the cloud tier — and only when the request's `allow_cloud` is not false, the
@@ -80,7 +81,7 @@ public struct ModelCascade: Sendable {
                 }
                 do {
                     grant = try spending.authorize(
-                        model: model.name, promptTokens: promptTokens, maxTokens: maxTokens,
+                        model: model.name, promptTokens: TokenEstimate.upperBound(in: turns), maxTokens: maxTokens,
                         requestMaxUSD: question.maxCostUSD)
                     maxTokens = grant!.maxTokens
                 } catch let error as BudgetRefusal {
@@ -99,8 +100,10 @@ public struct ModelCascade: Sendable {
                     continue
                 }
             }
+            let streamed = StreamedText(forwardingTo: question.stream)
             do {
-                let completion = try await model.complete(turns, maxTokens: maxTokens, onDelta: question.stream)
+                let completion = try await model.complete(
+                    turns, maxTokens: maxTokens, onDelta: question.stream == nil ? nil : streamed.append)
                 route.append(step)
                 var usage = AnswerUsage()
                 usage.escalated = escalated
@@ -127,7 +130,15 @@ public struct ModelCascade: Sendable {
                 if let reason = completion.finishReason { answer.details["finish_reason"] = .string(reason) }
                 return answer
             } catch {
-                if let grant, let spending { spending.release(grant) }
+                if let grant, let spending {
+                    // Text already streamed was generated, and billed: settle it at an estimate rather than release.
+                    let partial = streamed.text
+                    if partial.isEmpty {
+                        spending.release(grant)
+                    } else {
+                        _ = spending.settle(grant, usage: nil, promptTokens: promptTokens, outputText: partial)
+                    }
+                }
                 if Task.isCancelled {
                     throw RouterError(
                         code: "timeout", message: "no answer from \(model.name) before the deadline",
@@ -170,5 +181,24 @@ extension String {
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
         return String(scalars[first...last])
+    }
+}
+
+/// Forwards streamed text to the requester and keeps it, so that a call failing mid-stream can still be billed.
+final class StreamedText: Sendable {
+    private let forward: (@Sendable (String) -> Void)?
+    private let collected = Mutex("")
+
+    init(forwardingTo forward: (@Sendable (String) -> Void)?) {
+        self.forward = forward
+    }
+
+    /// The text streamed so far.
+    var text: String { collected.withLock { $0 } }
+
+    /// Keeps and forwards one delta.
+    @Sendable func append(_ delta: String) {
+        collected.withLock { $0 += delta }
+        forward?(delta)
     }
 }

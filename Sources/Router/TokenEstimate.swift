@@ -14,4 +14,10 @@ public enum TokenEstimate {
     public static func tokens(in turns: [ChatTurn]) -> Int {
         turns.reduce(3) { $0 + perMessage + tokens(in: $1.text) }
     }
+
+    /// A bound no tokenizer exceeds: one token per UTF-8 byte plus the framing. Budget reservations use it, so that
+    /// an unusual prompt (code, non-Latin scripts) can never make a paid call cost more than was reserved.
+    public static func upperBound(in turns: [ChatTurn]) -> Int {
+        turns.reduce(3) { $0 + perMessage + $1.text.utf8.count }
+    }
 }

@@ -268,7 +268,7 @@ struct TOMLValueTests {
         #expect(mqtt.hasSuffix("tls_insecure: false}"))
         #expect(
             render(members.first { $0.key == "budget" }!.value)
-                == #"{daily_usd: 1.0, monthly_usd: 20.0, timezone: "UTC"}"#)
+                == #"{daily_usd: 1.0, monthly_usd: 20.0, timezone: "UTC", min_answer_tokens: 16}"#)
     }
 
     /// etc/council.toml, found from this source file (through a symlink if the test was built from one).

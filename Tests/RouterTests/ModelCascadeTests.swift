@@ -78,7 +78,7 @@ import Testing
 
     @Test func tightBudgetLowersMaxTokensInsteadOfRefusing() async throws {
         let claude = ScriptedModel("claude", tier: .cloud)
-        let promptTokens = TokenEstimate.tokens(in: [
+        let promptTokens = TokenEstimate.upperBound(in: [
             ChatTurn(.system, ModelCascade.defaultSystemPrompt), ChatTurn(.user, "Hello"),
         ])
         _ = try await cascade([claude], gate: RecordingGate(remainingTokens: promptTokens + 40)).answer(
@@ -93,6 +93,18 @@ import Testing
                 Question(prompt: "Hello"))
         }
         #expect(gate.state.withLock { ($0.released, $0.settled) } == ([1], []))
+    }
+
+    @Test func callFailingMidStreamIsBilledForWhatItStreamed() async throws {
+        let gate = RecordingGate(remainingTokens: 10_000)
+        var question = Question(prompt: "Tell me a story")
+        question.stream = { _ in }
+        await #expect(throws: RouterError.self) {
+            try await cascade(
+                [ScriptedModel("claude", tier: .cloud, streamsThenFails: ["Once ", "upon"])], gate: gate
+            ).answer(question)
+        }
+        #expect(gate.state.withLock { ($0.settled, $0.released) } == ([1], []))
     }
 
     @Test func requestAskingForCloudSkipsLocalModels() async throws {

@@ -10,12 +10,14 @@ final class ScriptedModel: LanguageModel {
     let isAvailable: Bool
     private let outcome: Result<[String], ModelFailure>
     private let reportsUsage: Bool
+    private let failsAfterStreaming: Bool
     private let calls = Mutex<[Int]>([])
 
     init(
         _ name: String, tier: ModelTier, answers chunks: [String] = ["ok"], available: Bool = true,
-        reportsUsage: Bool = true
+        reportsUsage: Bool = true, failsAfterStreaming: Bool = false
     ) {
+        self.failsAfterStreaming = failsAfterStreaming
         self.name = name
         self.tier = tier
         self.isAvailable = available
@@ -29,6 +31,12 @@ final class ScriptedModel: LanguageModel {
         self.isAvailable = true
         self.outcome = .failure(ModelFailure(kind, "\(name) scripted \(kind.rawValue)"))
         self.reportsUsage = true
+        self.failsAfterStreaming = false
+    }
+
+    /// Streams `chunks`, then fails as a dropped connection would.
+    convenience init(_ name: String, tier: ModelTier, streamsThenFails chunks: [String]) {
+        self.init(name, tier: tier, answers: chunks, failsAfterStreaming: true)
     }
 
     /// The `maxTokens` of each call made.
@@ -42,6 +50,7 @@ final class ScriptedModel: LanguageModel {
         case .failure(let failure): throw failure
         case .success(let chunks):
             for chunk in chunks { onDelta?(chunk) }
+            if failsAfterStreaming { throw ModelFailure(.failed, "connection dropped mid-stream") }
             let text = chunks.joined()
             let usage = reportsUsage ? TokenUsage(input: 20, output: chunks.count) : nil
             return Completion(text: text, finishReason: "stop", usage: usage)

@@ -10,6 +10,9 @@ extension CouncilConfig {
         public var monthlyUSD = 20.0
         /// `timezone`: IANA zone whose midnight resets the caps (`Europe/Berlin`). Default `UTC`.
         public var timezone = "UTC"
+        /// `min_answer_tokens`: when the budget left cannot cover a paid call's full `max_tokens`, the answer is
+        /// shortened, but never below this; below it the call is refused with `budget_exceeded`. Default 16.
+        public var minimumAnswerTokens = 16
 
         /// The defaults.
         public init() {}
@@ -18,6 +21,7 @@ extension CouncilConfig {
             dailyUSD = table.number("daily_usd", default: dailyUSD, minimum: 0)
             monthlyUSD = table.number("monthly_usd", default: monthlyUSD, minimum: 0)
             timezone = table.string("timezone", default: timezone)
+            minimumAnswerTokens = table.integer("min_answer_tokens", default: minimumAnswerTokens, in: 1...4096)
             if let reason = Self.problem(withTimeZone: timezone) {
                 table.problems.invalid(table.name("timezone"), reason)
                 timezone = "UTC"

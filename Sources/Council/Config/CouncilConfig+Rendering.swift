@@ -58,6 +58,7 @@ extension CouncilConfig {
         out.key("daily_usd", double: budget.dailyUSD)
         out.key("monthly_usd", double: budget.monthlyUSD)
         out.key("timezone", string: budget.timezone)
+        out.key("min_answer_tokens", integer: budget.minimumAnswerTokens)
 
         out.table("router")
         out.key("cloud_escalation", bool: router.cloudEscalation)

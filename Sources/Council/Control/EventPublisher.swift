@@ -3,22 +3,42 @@ import JSON
 import Synchronization
 
 /// Publishes `{"type":..., "data":{...}, "time_ms":...}` on `<base>/<node>/event` (not retained): route decisions,
-/// fallbacks, budget thresholds, option changes. Events raised before the bus is attached are dropped.
+/// fallbacks, budget thresholds, option changes. Events raised before the bus is attached (while the daemon starts)
+/// are kept, up to a few dozen, and published once it is.
 public final class EventPublisher: Sendable {
-    private let bus = Mutex<(client: MQTTClient, topic: String)?>(nil)
+    private struct State {
+        var bus: (client: MQTTClient, topic: String)?
+        var early: [JSONObject] = []
+    }
+
+    private static let earlyLimit = 64
+    private let state = Mutex(State())
 
     /// Creates a publisher with no bus yet.
     public init() {}
 
-    /// Connects the publisher to the daemon's client.
+    /// Connects the publisher to the daemon's client and queues the events raised before.
     func attach(_ client: MQTTClient, topic: String) {
-        bus.withLock { $0 = (client, topic) }
+        let early = state.withLock { state in
+            state.bus = (client, topic)
+            defer { state.early = [] }
+            return state.early
+        }
+        for event in early { Self.publish(event, client: client, topic: topic) }
     }
 
     /// Publishes an event.
     public func emit(_ type: String, _ data: JSONObject) {
-        guard let (client, topic) = bus.withLock({ $0 }) else { return }
         let event: JSONObject = ["type": .string(type), "data": .object(data), "time_ms": JSONValue(unixMillis())]
-        try? client.publish(OutboundMessage(topic: topic, payload: JSONValue.object(event).encoded(), qos: 0))
+        let bus = state.withLock { state in
+            if state.bus == nil && state.early.count < Self.earlyLimit { state.early.append(event) }
+            return state.bus
+        }
+        if let (client, topic) = bus { Self.publish(event, client: client, topic: topic) }
+    }
+
+    private static func publish(_ event: JSONObject, client: MQTTClient, topic: String) {
+        // QoS 1: queued by the client while disconnected, so events raised at start are not lost.
+        try? client.publish(OutboundMessage(topic: topic, payload: JSONValue.object(event).encoded(), qos: 1))
     }
 }

@@ -77,9 +77,9 @@ public struct AskOperation: Operation {
     }
 
     private static func requestError(_ error: RouterError) -> RequestError {
-        RequestError(
-            ErrorCode(rawValue: error.code) ?? .internal, error.message,
-            data: ["route": .array(error.route.map { .string($0) })])
+        var data = error.data
+        data["route"] = .array(error.route.map { .string($0) })
+        return RequestError(ErrorCode(rawValue: error.code) ?? .internal, error.message, data: data)
     }
 
     private static func data(_ answer: SkillAnswer, route: [String], durationMillis: Double) -> JSONObject {
