@@ -19,6 +19,11 @@ let package = Package(
             providers: [.apt(["libmosquitto-dev"])]
         ),
         .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
@@ -34,6 +39,10 @@ let package = Package(
             dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "Store", dependencies: ["CSQLite"]),
+        .target(
+            name: "Providers",
+            dependencies: ["CCurl", "JSON", .product(name: "Logging", package: "swift-log")]
+        ),
 
         // Answering.
         .target(name: "Skills", dependencies: ["ExactMath", "JSON"]),
@@ -43,7 +52,7 @@ let package = Package(
         .target(
             name: "Council",
             dependencies: [
-                "Bus", "Store", "Router", "Skills", "JSON",
+                "Bus", "Store", "Router", "Skills", "Providers", "JSON",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -53,13 +62,17 @@ let package = Package(
         ),
         .executableTarget(
             name: "CouncilBench",
-            dependencies: ["Council", "Bus", "Skills", "ExactMath", "JSON", "Store"],
+            dependencies: ["Council", "Bus", "Skills", "ExactMath", "JSON", "Store", "Providers"],
             path: "Benchmarks/CouncilBench"
         ),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ExactMathTests", dependencies: ["ExactMath"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(
+            name: "ProvidersTests",
+            dependencies: ["Providers", "JSON", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "RouterTests", dependencies: ["Router", "Skills", "JSON"]),
         .testTarget(name: "CouncilTests", dependencies: ["Council", "Bus", "Store", "Skills", "JSON"]),
     ],

@@ -1,4 +1,6 @@
+import JSON
 import Logging
+import Providers
 import Router
 import Skills
 import Store
@@ -19,7 +21,42 @@ extension Capabilities {
         let ledger = try budgetLedger(config: config, database: database, events: events, logger: logger)
         capabilities.operations += [BudgetOperation(ledger: ledger), BudgetResetOperation(ledger: ledger)]
         capabilities.options += budgetOptions(config: config, ledger: ledger)
+        addModels(to: &capabilities, config: config, ledger: ledger, options: routerOptions, events: events, logger: logger)
         return capabilities
+    }
+
+    /// The `[[models]]` as the cascade's LLM tiers: clients with retries and cooldowns, paid calls through the budget
+    /// ledger, periodic health checks, and their descriptions for `info` and `health`.
+    static func addModels(
+        to capabilities: inout Capabilities, config: CouncilConfig, ledger: BudgetLedger, options: RouterOptions,
+        events: EventPublisher, logger: Logger
+    ) {
+        guard !config.models.isEmpty else { return }
+        let backends = config.models.map { Backend(endpoint: ModelEndpoint(config: $0), logger: logger) }
+        var prices: [String: ModelPrice] = [:]
+        for model in config.models {
+            prices[model.name] = ModelPrice(
+                inputUSDPerMillionTokens: model.tier == .local ? 0 : model.inputUSDPerMillionTokens,
+                outputUSDPerMillionTokens: model.tier == .local ? 0 : model.outputUSDPerMillionTokens,
+                cachedInputUSDPerMillionTokens: model.tier == .local ? nil : model.cachedInputUSDPerMillionTokens)
+        }
+        let gate = LedgerSpendingGate(ledger: ledger, prices: prices, logger: logger, events: events.emit)
+        capabilities.models = ModelCascade(
+            models: backends.map(BackendModel.init), spending: gate, options: options,
+            maxTokens: config.models.map(\.maxTokens).max() ?? 1024, events: events.emit)
+        let monitor = HealthMonitor(backends: backends)
+        capabilities.services.append { await monitor.run() }
+        let descriptions: JSONValue = .array(
+            config.models.map { model in
+                [
+                    "name": .string(model.name), "provider": .string(model.provider.rawValue),
+                    "model": .string(model.model), "tier": .string(model.tier.rawValue),
+                    "input_usd_per_mtok": JSONValue(model.inputUSDPerMillionTokens),
+                    "output_usd_per_mtok": JSONValue(model.outputUSDPerMillionTokens),
+                ]
+            })
+        capabilities.modelDescriptions = { descriptions }
+        capabilities.backendHealth = { .array(monitor.snapshot.map(\.json)) }
     }
 
     /// The budget ledger with the configured caps; reservations a killed run left behind are settled now (at their

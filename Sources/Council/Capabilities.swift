@@ -1,3 +1,4 @@
+import JSON
 import Router
 import Skills
 
@@ -12,6 +13,13 @@ public struct Capabilities: Sendable {
     public var options: [NodeOption]
     /// The LLM tiers asked when no skill claims a question; nil when no model is configured.
     public var models: ModelCascade?
+
+    /// Long-running work the daemon runs while serving and cancels when it stops (health checks, ...).
+    public var services: [@Sendable () async -> Void] = []
+    /// The models for `info` (no secrets).
+    public var modelDescriptions: @Sendable () -> JSONValue = { [] }
+    /// The models' live health for `health`.
+    public var backendHealth: @Sendable () -> JSONValue = { [] }
 
     /// Creates a set of capabilities.
     public init(

@@ -22,6 +22,7 @@ public final class Daemon: Sendable {
     private let inFlight = Mutex(0)
     private let completions = Completions()
     private let checkpointer: Checkpointer
+    private let services: [@Sendable () async -> Void]
 
     /// Opens the state folder and database and prepares the MQTT client; nothing is sent until `run`.
     public convenience init(settings: DaemonSettings, skills: [any Skill], logger: Logger) throws {
@@ -51,7 +52,10 @@ public final class Daemon: Sendable {
         options.will = OutboundMessage(topic: topics.status, text: #"{"state":"offline"}"#, qos: 1, retain: true)
         let built = try capabilities(database)
         let skills = built.skills
-        let status = StatusReporter(settings: settings, startedAtMillis: startedAtMillis, skills: skills.map(\.name))
+        let status = StatusReporter(
+            settings: settings, startedAtMillis: startedAtMillis, skills: skills.map(\.name),
+            models: built.modelDescriptions, backends: built.backendHealth)
+        services = built.services
         let nodeOptions = NodeOptions(built.options, store: OptionsStore(database: database), logger: logger)
         handler = RequestHandler(
             operations: [
@@ -96,6 +100,7 @@ public final class Daemon: Sendable {
                 await self.stop()
             }
             group.addTask { await self.replay(leftovers) }
+            for service in services { group.addTask { await service() } }
             while let batch = await bus.receive() {
                 for (request, journalID, plan) in admit(batch, receivedAtMillis: unixMillis()) {
                     inFlight.withLock { $0 += 1 }

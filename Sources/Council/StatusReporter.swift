@@ -12,10 +12,18 @@ final class StatusReporter: NodeStatus {
     nonisolated(unsafe) var ops: [String] = []
     private let parts = Mutex<(bus: MQTTClient?, journal: Journal?)>((nil, nil))
 
-    init(settings: DaemonSettings, startedAtMillis: Int64, skills: [String]) {
+    private let models: @Sendable () -> JSONValue
+    private let backends: @Sendable () -> JSONValue
+
+    init(
+        settings: DaemonSettings, startedAtMillis: Int64, skills: [String],
+        models: @escaping @Sendable () -> JSONValue = { [] }, backends: @escaping @Sendable () -> JSONValue = { [] }
+    ) {
         self.settings = settings
         self.startedAtMillis = startedAtMillis
         self.skills = skills
+        self.models = models
+        self.backends = backends
     }
 
     /// Connects the reporter to the parts it reports on (they are created after it).
@@ -31,7 +39,7 @@ final class StatusReporter: NodeStatus {
             "protocol": .string(settings.bus.protocolVersion.rawValue),
             "ops": .array(ops.map { .string($0) }),
             "skills": .array(skills.map { .string($0) }),
-            "models": [],
+            "models": models(),
             "max_payload_bytes": JSONValue(settings.maxPayloadBytes),
             "started_at": JSONValue(Double(startedAtMillis) / 1000),
             "config": .object(settings.publicConfiguration),
@@ -58,7 +66,7 @@ final class StatusReporter: NodeStatus {
             "mqtt": ["connected": .bool(connected), "broker": .string(bus?.brokerDescription ?? "")],
             "journal": .object(journalStatus),
             "skills": .array(skills.map { .string($0) }),
-            "backends": [],
+            "backends": backends(),
         ]
     }
 }

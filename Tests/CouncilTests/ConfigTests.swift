@@ -544,12 +544,13 @@ struct ConfigModelTests {
         #expect(
             keys == [
                 "models[0].endpoint", "models[1].name", "models[1].provider", "models[1].endpoint", "models[1].model",
-                "models[2].api_key_file",
+                "models[2].api_key_file", "models[0].output_usd_per_mtok", "models[1].output_usd_per_mtok",
+                "models[2].output_usd_per_mtok",
             ])
         #expect(message("models = 3") == "models: expected an array of tables [[models]], got 3")
         #expect(failure("[models]\nname = \"x\"")?.problems.first?.key == "models")
         #expect(
-            failure("[[models]]\nname = \"x\"\nprovider = \"openai\"\nmodel = \"m\"\ntemperature = 1")?
+            failure("[[models]]\nname = \"x\"\nprovider = \"openai\"\nmodel = \"m\"\ntier = \"local\"\ntemperature = 1")?
                 .description == "unknown key 'models[0].temperature'")
     }
 
@@ -573,6 +574,12 @@ struct ConfigModelTests {
         #expect(rendered.contains(#"base_topic = "home/\"quoted\"""#))
         #expect(rendered.contains("daily_usd = 0.3"))
         #expect(rendered.contains("[[models]]"))
+    }
+
+    @Test func cloudModelsNeedPricesSoTheBudgetCanCapThem() {
+        let error = failure("[[models]]\nname = \"gpt\"\nprovider = \"openai\"\nmodel = \"gpt-4o-mini\"")
+        #expect(error?.problems.first?.key == "models[0].output_usd_per_mtok")
+        #expect(error?.description.contains("tier = \"local\"") == true)
     }
 
     @Test func infoJSONHasNoSecrets() throws {

@@ -51,6 +51,16 @@ extension CouncilConfig {
             out.comment("api key: \(Self.describeSecret(model.apiKey, model.apiKeySource))")
             out.key("input_usd_per_mtok", double: model.inputUSDPerMillionTokens)
             out.key("output_usd_per_mtok", double: model.outputUSDPerMillionTokens)
+            if let cached = model.cachedInputUSDPerMillionTokens {
+                out.key("cached_input_usd_per_mtok", double: cached)
+            }
+            out.key("max_tokens", integer: model.maxTokens)
+            out.key("connect_timeout_s", integer: model.connectTimeoutSeconds)
+            out.key("request_timeout_s", integer: model.requestTimeoutSeconds)
+            out.key("max_attempts", integer: model.maxAttempts)
+            out.key("failure_threshold", integer: model.failureThreshold)
+            out.key("cooldown_s", integer: model.cooldownSeconds)
+            out.key("health_check_interval_s", integer: model.healthCheckIntervalSeconds)
         }
         if models.isEmpty { out.comment("\nNo [[models]] configured: only the exact local skills answer.") }
 

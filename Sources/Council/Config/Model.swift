@@ -49,6 +49,24 @@ extension CouncilConfig {
         public var inputUSDPerMillionTokens = 0.0
         /// `output_usd_per_mtok`: price per million output tokens in US dollars. Default 0.
         public var outputUSDPerMillionTokens = 0.0
+        /// `cached_input_usd_per_mtok`: price per million prompt tokens served from the provider's cache; unset means
+        /// the input price.
+        public var cachedInputUSDPerMillionTokens: Double?
+        /// `max_tokens`: the longest answer asked of this model. Default 1024.
+        public var maxTokens = 1024
+        /// `connect_timeout_s`: how long connecting may take. Default 5.
+        public var connectTimeoutSeconds = 5
+        /// `request_timeout_s`: how long one attempt (request and whole answer) may take. Default 120.
+        public var requestTimeoutSeconds = 120
+        /// `max_attempts`: attempts per request for retryable failures (429, 529, 5xx, timeouts). Default 3.
+        public var maxAttempts = 3
+        /// `cooldown_s`: after `failure_threshold` consecutive failures the model is left alone this long. Default 30.
+        public var cooldownSeconds = 30
+        /// `failure_threshold`: consecutive failures that start a cooldown. Default 3.
+        public var failureThreshold = 3
+        /// `health_check_interval_s`: seconds between cheap health checks (`GET /models`); 0 turns them off. Default
+        /// 30 for local models, 0 for cloud ones.
+        public var healthCheckIntervalSeconds = 0
         /// The resolved API key, if any.
         public var apiKey: Secret?
         /// Where ``apiKey`` came from.
@@ -99,6 +117,28 @@ extension CouncilConfig {
             apiKeyFile = table.string("api_key_file", default: "")
             inputUSDPerMillionTokens = table.number("input_usd_per_mtok", default: 0, minimum: 0)
             outputUSDPerMillionTokens = table.number("output_usd_per_mtok", default: 0, minimum: 0)
+            if table.contains("cached_input_usd_per_mtok") {
+                cachedInputUSDPerMillionTokens = table.number("cached_input_usd_per_mtok", default: 0, minimum: 0)
+            }
+            if tier == .cloud && inputUSDPerMillionTokens == 0 && outputUSDPerMillionTokens == 0 {
+                problems.invalid(
+                    table.name("output_usd_per_mtok"),
+                    "a cloud model needs its prices (input_usd_per_mtok, output_usd_per_mtok) so that the budget can "
+                        + "cap its spend; set them, or tier = \"local\" if it costs nothing")
+            }
+            maxTokens = table.integer("max_tokens", default: maxTokens, in: 1...1_000_000)
+            connectTimeoutSeconds = table.integer("connect_timeout_s", default: connectTimeoutSeconds, in: 1...600)
+            requestTimeoutSeconds = table.integer("request_timeout_s", default: requestTimeoutSeconds, in: 1...3600)
+            maxAttempts = table.integer("max_attempts", default: maxAttempts, in: 1...10)
+            cooldownSeconds = table.integer("cooldown_s", default: cooldownSeconds, in: 0...86_400)
+            failureThreshold = table.integer("failure_threshold", default: failureThreshold, in: 1...100)
+            healthCheckIntervalSeconds = table.integer(
+                "health_check_interval_s", default: tier == .local ? 30 : 0, in: 0...86_400)
+        }
+
+        /// Seconds between health checks; nil when off.
+        public var effectiveHealthCheckInterval: Int? {
+            healthCheckIntervalSeconds > 0 ? healthCheckIntervalSeconds : nil
         }
 
         /// Whether `text` is `http://` or `https://` followed by a host.
