@@ -21,7 +21,8 @@ extension Capabilities {
         let ledger = try budgetLedger(config: config, database: database, events: events, logger: logger)
         capabilities.operations += [BudgetOperation(ledger: ledger), BudgetResetOperation(ledger: ledger)]
         capabilities.options += budgetOptions(config: config, ledger: ledger)
-        addModels(to: &capabilities, config: config, ledger: ledger, options: routerOptions, events: events, logger: logger)
+        addModels(
+            to: &capabilities, config: config, ledger: ledger, options: routerOptions, events: events, logger: logger)
         return capabilities
     }
 

@@ -155,11 +155,13 @@ public struct ModelCascade: Sendable {
                     ])
             }
         }
-        if let refusal, failures.isEmpty || models.allSatisfy({ $0.tier == .cloud }) {
-            throw RouterError(code: "budget_exceeded", message: refusal.message, route: route, data: refusal.data)
+        if let refusal {
+            // The budget stopped the last model that could have answered: that is what the requester can act on.
+            let local = failures.isEmpty ? "" : " (" + failures.joined(separator: "; ") + ")"
+            throw RouterError(
+                code: "budget_exceeded", message: refusal.message + local, route: route, data: refusal.data)
         }
         var message = "no model could answer: " + failures.joined(separator: "; ")
-        if let refusal { message += "; " + refusal.message }
         if let reason = cloudVerdict, models.contains(where: { $0.tier == .cloud }) {
             message += " (cloud models were not tried: \(reason))"
         }
