@@ -24,6 +24,13 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .systemLibrary(
+            name: "CSeccomp",
+            pkgConfig: "libseccomp",
+            providers: [.apt(["libseccomp-dev"])]
+        ),
+        // The only code that runs between clone and execve: async-signal-safe C.
+        .target(name: "CSandbox"),
+        .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
@@ -39,6 +46,7 @@ let package = Package(
             dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "Store", dependencies: ["CSQLite"]),
+        .target(name: "Sandbox", dependencies: ["CSandbox", "CSeccomp", "JSON"]),
         .target(
             name: "Providers",
             dependencies: ["CCurl", "JSON", .product(name: "Logging", package: "swift-log")]
@@ -52,17 +60,19 @@ let package = Package(
         .target(
             name: "Council",
             dependencies: [
-                "Bus", "Store", "Router", "Skills", "Providers", "JSON",
+                "Bus", "Store", "Router", "Skills", "Providers", "Sandbox", "JSON",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "council",
-            dependencies: ["Council", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Council", "Sandbox", "JSON", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "CouncilBench",
-            dependencies: ["Council", "Bus", "Skills", "ExactMath", "JSON", "Store", "Providers"],
+            dependencies: ["Council", "Bus", "Skills", "ExactMath", "JSON", "Store", "Providers", "Sandbox"],
             path: "Benchmarks/CouncilBench"
         ),
 
@@ -74,7 +84,10 @@ let package = Package(
             dependencies: ["Providers", "JSON", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "RouterTests", dependencies: ["Router", "Skills", "JSON"]),
-        .testTarget(name: "CouncilTests", dependencies: ["Council", "Bus", "Store", "Skills", "JSON"]),
+        .testTarget(name: "CouncilTests", dependencies: ["Council", "Bus", "Store", "Skills", "Sandbox", "JSON"]),
+        // Runs one sandbox job from the command line, so the escape suite can also run as an unprivileged user.
+        .executableTarget(name: "SandboxRunner", dependencies: ["Sandbox", "JSON"], path: "Tests/SandboxRunner"),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSeccomp", "JSON", "SandboxRunner"]),
     ],
     swiftLanguageModes: [.v6]
 )

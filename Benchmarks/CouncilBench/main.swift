@@ -175,6 +175,9 @@ func runRequestPathBenchmark() async throws {
 let sections: [(name: String, run: () async throws -> Void)] = [
     ("request", runRequestPathBenchmark),
     ("budget", runBudgetBenchmark),
+    ("providers", runProvidersBenchmark),
+    ("gateway", runGatewayBenchmark),
+    ("sandbox", runSandboxBenchmark),
 ]
 let chosen = Set(CommandLine.arguments.dropFirst())
 for unknown in chosen.subtracting(sections.map(\.name)) {

@@ -2,6 +2,7 @@ import JSON
 import Logging
 import Providers
 import Router
+import Sandbox
 import Skills
 import Store
 
@@ -24,6 +25,16 @@ extension Capabilities {
         addModels(
             to: &capabilities, config: config, ledger: ledger, options: routerOptions, events: events, logger: logger)
         return capabilities
+    }
+
+    /// The code sandbox: the `exec` op and the `sandbox` option.
+    static func addSandbox(to capabilities: inout Capabilities, config: CouncilConfig) throws {
+        let sandbox = try Sandbox(configuration: config.sandbox.configuration)
+        capabilities.operations.append(ExecOperation(sandbox: sandbox))
+        capabilities.options.append(
+            .toggle(
+                "sandbox", configured: config.sandbox.enabled, read: { sandbox.isEnabled },
+                write: { on in sandbox.setEnabled(on) }))
     }
 
     /// The `[[models]]` as the cascade's LLM tiers: clients with retries and cooldowns, paid calls through the budget

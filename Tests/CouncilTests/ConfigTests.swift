@@ -1,5 +1,6 @@
 import Council
 import Glibc
+import Sandbox
 import Testing
 
 /// A scratch directory for config and secret files, removed when the test ends.
@@ -550,7 +551,8 @@ struct ConfigModelTests {
         #expect(message("models = 3") == "models: expected an array of tables [[models]], got 3")
         #expect(failure("[models]\nname = \"x\"")?.problems.first?.key == "models")
         #expect(
-            failure("[[models]]\nname = \"x\"\nprovider = \"openai\"\nmodel = \"m\"\ntier = \"local\"\ntemperature = 1")?
+            failure(
+                "[[models]]\nname = \"x\"\nprovider = \"openai\"\nmodel = \"m\"\ntier = \"local\"\ntemperature = 1")?
                 .description == "unknown key 'models[0].temperature'")
     }
 
@@ -574,6 +576,29 @@ struct ConfigModelTests {
         #expect(rendered.contains(#"base_topic = "home/\"quoted\"""#))
         #expect(rendered.contains("daily_usd = 0.3"))
         #expect(rendered.contains("[[models]]"))
+    }
+
+    @Test func sandboxProfilesFromTheFileOverrideAndExtendTheBuiltIns() throws {
+        let config = try load(
+            """
+            [sandbox]
+            max_concurrent = 4
+            default_profile = "tiny"
+            [sandbox.heavy]
+            wall_ms = 120000
+            [sandbox.tiny]
+            memory_bytes = 67108864
+            pids = 8
+            """)
+        #expect(config.sandbox.maxConcurrent == 4)
+        #expect(config.sandbox.profiles["heavy"]?[.wallTime] == 120_000)
+        #expect(config.sandbox.profiles["heavy"]?[.memory] == 1 << 30)
+        #expect(config.sandbox.profiles["tiny"]?[.pids] == 8)
+        #expect(config.sandbox.profiles["tiny"]?[.wallTime] == 5_000)
+        #expect(config.sandbox.configuration.defaultProfile == "tiny")
+        #expect(failure("[sandbox]\ndefault_profile = \"huge\"")?.problems.first?.key == "sandbox.default_profile")
+        #expect(
+            failure("[sandbox.light]\nwall_seconds = 3")?.description.contains("sandbox.light.wall_seconds") == true)
     }
 
     @Test func cloudModelsNeedPricesSoTheBudgetCanCapThem() {

@@ -55,17 +55,4 @@ extension CouncilConfig {
             cloudEscalation = table.bool("cloud_escalation", default: cloudEscalation)
         }
     }
-
-    /// `[sandbox]`: the code sandbox.
-    public struct SandboxSection: Sendable, Equatable {
-        /// `enabled`: may code run in the sandbox (`exec`, the code skill)? Default true.
-        public var enabled = true
-
-        /// The defaults.
-        public init() {}
-
-        init(reading table: inout TableReader) {
-            enabled = table.bool("enabled", default: enabled)
-        }
-    }
 }

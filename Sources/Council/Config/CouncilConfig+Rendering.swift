@@ -1,3 +1,4 @@
+import Sandbox
 extension CouncilConfig {
     /// The effective configuration as TOML: every key, defaults included, in the order of the shipped file.
     ///
@@ -75,6 +76,14 @@ extension CouncilConfig {
 
         out.table("sandbox")
         out.key("enabled", bool: sandbox.enabled)
+        out.key("max_concurrent", integer: sandbox.maxConcurrent)
+        out.key("default_profile", string: sandbox.defaultProfile)
+        out.key("cgroups", bool: sandbox.cgroups)
+        for name in sandbox.profiles.keys.sorted() {
+            out.table("sandbox.\(name)")
+            let profile = sandbox.profiles[name]!
+            for limit in SandboxLimit.allCases { out.key(limit.rawValue, integer: profile[limit]) }
+        }
 
         out.table("control")
         out.key("token_file", string: control.tokenFile)

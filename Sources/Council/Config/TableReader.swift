@@ -90,6 +90,14 @@ struct TableReader {
         return fallback
     }
 
+    /// The keys whose values are tables (`[section.name]` headers under this table), in order.
+    func subtableKeys() -> [String] {
+        members.compactMap { member in
+            if case .table = member.value { return member.key }
+            return nil
+        }
+    }
+
     /// The sub-table `key` (empty when absent; a problem when it is not a table).
     mutating func table(_ key: String) -> TableReader {
         let empty = TableReader(path: name(key), members: [], problems: problems)

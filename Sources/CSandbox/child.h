@@ -1,0 +1,33 @@
+#ifndef COUNCIL_CSANDBOX_CHILD_H
+#define COUNCIL_CSANDBOX_CHILD_H
+
+#include "CSandbox.h"
+
+/// The child's ends of its pipes.
+struct csandbox_child_fds {
+    int stdin_fd;
+    int stdout_fd;
+    int stderr_fd;
+    int release_fd;
+    int report_fd;
+};
+
+/// What the child tells the parent over the report pipe.
+enum csandbox_message_kind {
+    CSANDBOX_MESSAGE_FAILURE = 1,
+    CSANDBOX_MESSAGE_STARTED = 2,
+    CSANDBOX_MESSAGE_STATUS = 3,
+};
+
+/// One report: a failure (stage, error, index), the program's start, or its wait status (in `value`).
+struct csandbox_message {
+    int32_t kind;
+    int32_t stage;
+    int32_t error;
+    int32_t value;
+};
+
+/// The child after the clone: sets itself up as `spec` says and execs, or reports the failure and exits.
+void csandbox_child_main(const struct csandbox_spec *spec, struct csandbox_child_fds *fds) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,190 @@
+#ifndef COUNCIL_CSANDBOX_H
+#define COUNCIL_CSANDBOX_H
+
+// The sandbox's child side: everything between clone and execve, in async-signal-safe C.
+//
+// Swift prepares every byte the child needs (paths, argv, envp, the mount plan, the seccomp BPF program, limits) in
+// one `csandbox_spec`; `csandbox_spawn` clones the child into new namespaces, writes its uid/gid maps, and leaves it
+// waiting; `csandbox_begin` lets it build its root while the parent attaches it to cgroups; `csandbox_release` lets
+// it drop every privilege and start the program. The child stays as the pid namespace's init: it vforks the program
+// (which sets its rlimits and seccomp filter and execs), reaps orphans, and when the program exits reports its wait
+// status and exits, which kills everything left inside; `csandbox_outcome` reads what it reported. The program
+// itself is never pid 1, so signals behave for it as anywhere else (RLIMIT_CPU's SIGXCPU, abort's SIGABRT).
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Resource numbers for `csandbox_rlimit` (glibc's RLIMIT_ macros do not import into Swift).
+static const int csandbox_rlimit_cpu = RLIMIT_CPU;
+static const int csandbox_rlimit_fsize = RLIMIT_FSIZE;
+static const int csandbox_rlimit_data = RLIMIT_DATA;
+static const int csandbox_rlimit_core = RLIMIT_CORE;
+static const int csandbox_rlimit_nproc = RLIMIT_NPROC;
+static const int csandbox_rlimit_nofile = RLIMIT_NOFILE;
+static const int csandbox_rlimit_as = RLIMIT_AS;
+
+/// What one step of the mount plan does. Paths are relative to the new root (no leading slash).
+enum csandbox_step_kind {
+    /// mkdir `path` with `mode`.
+    CSANDBOX_STEP_DIRECTORY = 1,
+    /// Bind `source` (a host path) read-only onto `path` (a directory, or a file when `mode` is nonzero), keeping the
+    /// source's nosuid/nodev/noexec flags.
+    CSANDBOX_STEP_BIND_READ_ONLY = 2,
+    /// Bind the host device node `source` onto the new empty file `path`, writable, nosuid, noexec.
+    CSANDBOX_STEP_BIND_DEVICE = 3,
+    /// Mount a tmpfs on the directory `path` with the mount options `data` (e.g. "size=16m,nr_inodes=1024").
+    CSANDBOX_STEP_TMPFS = 4,
+    /// Mount a fresh read-only proc on the directory `path`.
+    CSANDBOX_STEP_PROC = 5,
+    /// Create the symbolic link `path` pointing to `source`.
+    CSANDBOX_STEP_SYMLINK = 6,
+    /// Create the file `path` (it must not exist) with `mode` and the `length` bytes at `data`.
+    CSANDBOX_STEP_FILE = 7,
+    /// Remount the tmpfs at `path` read-only.
+    CSANDBOX_STEP_READ_ONLY = 8,
+};
+
+/// One step of the mount plan.
+struct csandbox_step {
+    int kind;
+    const char *path;
+    const char *source;
+    const char *data;
+    size_t length;
+    unsigned int mode;
+};
+
+/// One resource limit for setrlimit.
+struct csandbox_rlimit {
+    int resource;
+    uint64_t soft;
+    uint64_t hard;
+};
+
+/// Everything the child needs, prepared by the parent.
+struct csandbox_spec {
+    /// Absolute path of the program inside the new root.
+    const char *executable;
+    /// NULL-terminated argument and environment vectors.
+    char *const *argv;
+    char *const *envp;
+    /// An existing host directory to mount the new root's tmpfs on (inside the child's mount namespace only).
+    const char *staging;
+    /// Mount options of the root tmpfs.
+    const char *root_options;
+    /// The mount plan, run in order inside the root before pivot_root.
+    const struct csandbox_step *steps;
+    size_t step_count;
+    /// Whether to remount the root tmpfs read-only after pivot_root.
+    int read_only_root;
+    /// The working directory of the program (inside the new root).
+    const char *working_directory;
+    /// The UTS namespace's host name.
+    const char *hostname;
+    /// Resource limits applied just before the exec.
+    const struct csandbox_rlimit *rlimits;
+    size_t rlimit_count;
+    /// A seccomp BPF program (an array of `struct sock_filter`), loaded last; NULL for none.
+    const void *filter;
+    size_t filter_length;
+    /// The single uid/gid mapping "inside outside 1" written into the child's user namespace.
+    uid_t inside_uid;
+    uid_t outside_uid;
+    gid_t inside_gid;
+    gid_t outside_gid;
+    /// Whether to write "deny" to setgroups before the gid map (mandatory when the parent is unprivileged); when 0,
+    /// the child clears its supplementary groups itself.
+    int deny_setgroups;
+    /// Whether the child enters a new cgroup namespace once it has been attached to its cgroups.
+    int new_cgroup_namespace;
+};
+
+/// The parent's view of a spawned child.
+struct csandbox_child {
+    pid_t pid;
+    int pidfd;
+    /// Parent ends of the child's standard streams (close-on-exec): write stdin, read stdout and stderr.
+    int stdin_fd;
+    int stdout_fd;
+    int stderr_fd;
+    /// Internal: release and report channels.
+    int release_fd;
+    int report_fd;
+};
+
+/// Where setup failed. The values are stable: Swift names them.
+enum csandbox_stage {
+    CSANDBOX_STAGE_NONE = 0,
+    CSANDBOX_STAGE_PIPES = 1,
+    CSANDBOX_STAGE_CLONE = 2,
+    CSANDBOX_STAGE_ID_MAPS = 3,
+    CSANDBOX_STAGE_RELEASE = 4,
+    CSANDBOX_STAGE_IDENTITY = 5,
+    CSANDBOX_STAGE_CGROUP_NAMESPACE = 6,
+    CSANDBOX_STAGE_SESSION = 7,
+    CSANDBOX_STAGE_STDIO = 8,
+    CSANDBOX_STAGE_PRIVATE_MOUNTS = 9,
+    CSANDBOX_STAGE_ROOT_TMPFS = 10,
+    CSANDBOX_STAGE_PLAN_STEP = 11,
+    CSANDBOX_STAGE_PIVOT_ROOT = 12,
+    CSANDBOX_STAGE_DETACH_OLD_ROOT = 13,
+    CSANDBOX_STAGE_READ_ONLY_ROOT = 14,
+    CSANDBOX_STAGE_WORKING_DIRECTORY = 15,
+    CSANDBOX_STAGE_HOSTNAME = 16,
+    CSANDBOX_STAGE_RLIMIT = 17,
+    CSANDBOX_STAGE_CLOSE_FDS = 18,
+    CSANDBOX_STAGE_CAPABILITIES = 19,
+    CSANDBOX_STAGE_NO_NEW_PRIVS = 20,
+    CSANDBOX_STAGE_SECCOMP = 21,
+    CSANDBOX_STAGE_EXEC = 22,
+    CSANDBOX_STAGE_FORK = 23,
+};
+
+/// A failure: the stage, the errno, and for plan steps and rlimits the index.
+struct csandbox_failure {
+    int32_t stage;
+    int32_t error;
+    int32_t index;
+};
+
+/// Clones the child into new user, mount, pid, net, ipc and uts namespaces, writes its id maps and leaves it waiting
+/// for `csandbox_release`. All signals are blocked in the calling thread across the clone. Returns 0, or -1 with
+/// `failure` filled in (no child left behind).
+int csandbox_spawn(const struct csandbox_spec *spec, struct csandbox_child *child, struct csandbox_failure *failure);
+
+/// Lets the child build its root (it then waits again, for `csandbox_release`), so that the parent can attach it to
+/// its cgroups meanwhile. 0, or -1 if the child is gone. The calling thread must block SIGPIPE.
+int csandbox_begin(struct csandbox_child *child, struct csandbox_failure *failure);
+
+/// Lets the child drop its privileges and start the program; the parent does not wait for it (the outcome arrives
+/// with `csandbox_outcome`). Closes the release channel. 0, or -1 if the child is gone (its outcome says why).
+int csandbox_release(struct csandbox_child *child);
+
+/// After the child (init) has exited and been reaped: 1 with the program's wait status in `status`; 0 if the
+/// program started but init was killed before it exited (timeout, cancellation); -1 with `failure` if setup failed.
+/// Closes the report channel.
+int csandbox_outcome(struct csandbox_child *child, struct csandbox_failure *failure, int *status);
+
+/// Abandons a spawned child before release: closes its channels and fds, kills and reaps it.
+void csandbox_abandon(struct csandbox_child *child);
+
+/// pidfd_send_signal(2); 0 or -1 with errno.
+int csandbox_pidfd_signal(int pidfd, int signal);
+
+/// pipe2(2) with O_CLOEXEC: 0 or -1 with errno.
+int csandbox_pipe(int fds[2]);
+
+/// Sets or clears O_NONBLOCK; 0 or -1 with errno.
+int csandbox_set_nonblocking(int fd, int on);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,168 @@
+import CSandbox
+import Glibc
+
+/// What happened to a released child, as its supervisor saw it.
+struct Supervision: Sendable {
+    var stdout: [UInt8] = []
+    var stderr: [UInt8] = []
+    var truncated = false
+    var timedOut = false
+    var cancelled = false
+    /// The program's wait status, or init's when init was killed first; nil if the child could not be reaped.
+    var status: Int32?
+    /// Why the sandbox could not start the program, if it could not.
+    var setupFailure: SandboxError?
+    var cpuMicroseconds: Int = 0
+    var maxRSSKilobytes: Int = 0
+}
+
+/// Runs on a dedicated thread (SIGPIPE blocked) from release to reap: feeds stdin, collects stdout and stderr up to the cap, watches
+/// the wall clock and the cancel pipe, and SIGKILLs the child on timeout or cancellation. The child is the first
+/// process of its pid namespace, so killing it kills every process inside (double-forked, setsid'd, stopped or
+/// SIGTERM-ignoring alike) before it can be reaped.
+struct Supervisor {
+    let child: SpawnedChild
+    /// The mount plan, to name a failed step.
+    let steps: [PlanStep]
+    let stdin: [UInt8]
+    let outputCap: Int
+    /// CLOCK_MONOTONIC nanoseconds after which the child is killed.
+    let deadline: UInt64
+    /// Readable once the run is cancelled.
+    let cancelFD: Int32
+
+    func run() -> Supervision {
+        var result = Supervision()
+        var stdinFD = child.raw.stdin_fd
+        var stdoutFD = child.raw.stdout_fd
+        var stderrFD = child.raw.stderr_fd
+        var written = 0
+        var exited = false
+        var killed = false
+        if stdin.isEmpty { closeFD(&stdinFD) } else { _ = csandbox_set_nonblocking(stdinFD, 1) }
+
+        while !(exited && stdoutFD < 0 && stderrFD < 0) {
+            var fds: [pollfd] = []
+            func watch(_ fd: Int32, _ events: Int32) -> Int? {
+                guard fd >= 0 else { return nil }
+                fds.append(pollfd(fd: fd, events: Int16(events), revents: 0))
+                return fds.count - 1
+            }
+            let pidSlot = exited ? nil : watch(child.raw.pidfd, POLLIN)
+            let outSlot = watch(stdoutFD, POLLIN)
+            let errSlot = watch(stderrFD, POLLIN)
+            let inSlot = watch(stdinFD, POLLOUT)
+            let cancelSlot = killed ? nil : watch(cancelFD, POLLIN)
+            // Once the child is gone its pipes reach EOF at once; the bound only guards against a leaked writer.
+            let timeout = exited ? 5_000 : killed ? 1_000 : Self.millisecondsUntil(deadline)
+            let ready = poll(&fds, nfds_t(fds.count), Int32(clamping: timeout))
+            if ready < 0 {
+                if errno == EINTR { continue }
+                kill(&killed)
+                break
+            }
+            if ready == 0 {
+                if exited { break }  // a writer outlived the namespace: give up on the rest of the output
+                if !killed {
+                    result.timedOut = true
+                    kill(&killed)
+                }
+                continue
+            }
+            func fired(_ slot: Int?) -> Bool { slot.map { fds[$0].revents != 0 } ?? false }
+            if fired(pidSlot) { exited = true }
+            if fired(cancelSlot) {
+                result.cancelled = true
+                kill(&killed)
+            }
+            if fired(outSlot) { drain(&stdoutFD, into: &result.stdout, truncated: &result.truncated) }
+            if fired(errSlot) { drain(&stderrFD, into: &result.stderr, truncated: &result.truncated) }
+            if fired(inSlot) { feed(&stdinFD, written: &written) }
+        }
+        closeFD(&stdinFD)
+        closeFD(&stdoutFD)
+        closeFD(&stderrFD)
+        reap(into: &result)
+        return result
+    }
+
+    private func kill(_ killed: inout Bool) {
+        if csandbox_pidfd_signal(child.raw.pidfd, SIGKILL) != 0 { Glibc.kill(child.pid, SIGKILL) }
+        killed = true
+    }
+
+    private func reap(into result: inout Supervision) {
+        var child = self.child
+        defer { closeFD(&child.raw.pidfd) }
+        var status: Int32 = 0
+        var usage = rusage()
+        var reaped: pid_t
+        repeat {
+            reaped = wait4(child.pid, &status, __WALL, &usage)
+        } while reaped < 0 && errno == EINTR
+        // init's own status says only how init ended (SIGKILL on timeout); the program's comes over the report pipe.
+        switch ChildSpawner.outcome(&child, steps: steps) {
+        case .failure(let error): result.setupFailure = error
+        case .success(let programStatus): result.status = programStatus ?? status
+        }
+        guard reaped == child.pid else {
+            result.status = nil
+            return
+        }
+        result.cpuMicroseconds =
+            Int(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000
+            + Int(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+        result.maxRSSKilobytes = Int(usage.ru_maxrss)
+    }
+
+    /// Reads what is there; past the cap the stream is closed, so the writer gets EPIPE/SIGPIPE like `| head -c`.
+    private func drain(_ fd: inout Int32, into buffer: inout [UInt8], truncated: inout Bool) {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count < 0 {
+            if errno == EINTR || errno == EAGAIN { return }
+            closeFD(&fd)
+            return
+        }
+        if count == 0 {
+            closeFD(&fd)
+            return
+        }
+        let room = outputCap - buffer.count
+        buffer += chunk[..<min(count, room)]
+        if count > room {
+            truncated = true
+            closeFD(&fd)
+        }
+    }
+
+    private func feed(_ fd: inout Int32, written: inout Int) {
+        let count = stdin.withUnsafeBytes { bytes in
+            write(fd, bytes.baseAddress! + written, min(bytes.count - written, 65_536))
+        }
+        if count < 0 {
+            if errno == EINTR || errno == EAGAIN { return }
+            closeFD(&fd)  // EPIPE: the program stopped reading
+            return
+        }
+        written += count
+        if written == stdin.count { closeFD(&fd) }
+    }
+
+    private func closeFD(_ fd: inout Int32) {
+        if fd >= 0 { close(fd) }
+        fd = -1
+    }
+
+    static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+
+    private static func millisecondsUntil(_ deadline: UInt64) -> Int {
+        let now = monotonicNanoseconds()
+        guard deadline > now else { return 0 }
+        return Int((deadline - now + 999_999) / 1_000_000)
+    }
+}
