@@ -139,14 +139,14 @@ enum ProvidersBench {
         func close() { Glibc.close(fd) }
     }
 
-    /// The llama.cpp server of `../shared/tools/tiny-llm` with the virtualenv `COUNCIL_LLM_VENV` or `.venv-llm`.
+    /// The llama.cpp server of `Tests/Tools/tiny-llm` with the virtualenv `COUNCIL_LLM_VENV` or `.venv-llm`.
     final class LlamaProcess {
         let port: Int
         private let process = Process()
 
         init() throws {
             let venv = ProcessInfo.processInfo.environment["COUNCIL_LLM_VENV"] ?? ".venv-llm"
-            let tool = "../shared/tools/tiny-llm/serve.sh"
+            let tool = "Tests/Tools/tiny-llm/serve.sh"
             guard FileManager.default.isExecutableFile(atPath: "\(venv)/bin/python"),
                 FileManager.default.isExecutableFile(atPath: tool)
             else {

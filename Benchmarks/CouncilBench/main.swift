@@ -178,6 +178,7 @@ let sections: [(name: String, run: () async throws -> Void)] = [
     ("providers", runProvidersBenchmark),
     ("gateway", runGatewayBenchmark),
     ("sandbox", runSandboxBenchmark),
+    ("metrics", runMetricsBenchmark),
 ]
 let chosen = Set(CommandLine.arguments.dropFirst())
 for unknown in chosen.subtracting(sections.map(\.name)) {

@@ -22,6 +22,12 @@ extension Capabilities {
         let ledger = try budgetLedger(config: config, database: database, events: events, logger: logger)
         capabilities.operations += [BudgetOperation(ledger: ledger), BudgetResetOperation(ledger: ledger)]
         capabilities.options += budgetOptions(config: config, ledger: ledger)
+        capabilities.budgetFigures = {
+            guard let status = try? ledger.status() else { return nil }
+            return BudgetFigures(
+                spentTodayUSD: status.daily.spentUSD, spentMonthUSD: status.monthly.spentUSD,
+                remainingTodayUSD: status.daily.remainingUSD, remainingMonthUSD: status.monthly.remainingUSD)
+        }
         addModels(
             to: &capabilities, config: config, ledger: ledger, options: routerOptions, events: events, logger: logger)
         return capabilities

@@ -21,6 +21,9 @@ public struct Capabilities: Sendable {
     /// The models' live health for `health`.
     public var backendHealth: @Sendable () -> JSONValue = { [] }
 
+    /// Spend and what is left of the budget, for the metrics; nil when unknown.
+    public var budgetFigures: @Sendable () -> BudgetFigures? = { nil }
+
     /// Creates a set of capabilities.
     public init(
         skills: [any Skill], models: ModelCascade? = nil, operations: [any Operation] = [],

@@ -23,6 +23,7 @@ public final class Daemon: Sendable {
     private let completions = Completions()
     private let checkpointer: Checkpointer
     private let services: [@Sendable () async -> Void]
+    private let telemetry: Telemetry
 
     /// Opens the state folder and database and prepares the MQTT client; nothing is sent until `run`.
     public convenience init(settings: DaemonSettings, skills: [any Skill], logger: Logger) throws {
@@ -57,12 +58,18 @@ public final class Daemon: Sendable {
             models: built.modelDescriptions, backends: built.backendHealth)
         services = built.services
         let nodeOptions = NodeOptions(built.options, store: OptionsStore(database: database), logger: logger)
-        handler = RequestHandler(
-            operations: [
+        var operations: [any Operation] =
+            [
                 AskOperation(cascade: Cascade(skills: skills, models: built.models)), InfoOperation(status: status),
                 HealthOperation(status: status), OptionsOperation(options: nodeOptions),
-            ] + built.operations,
-            gate: ControlGate(token: settings.controlToken))
+            ] + built.operations
+        let modelNames = built.models?.models.map(\.name) ?? []
+        telemetry = try Telemetry(
+            settings: settings, ops: operations.map(\.name) + ["metrics"],
+            skills: skills.map(\.name) + (modelNames.isEmpty ? [] : ["llm"]), models: modelNames,
+            budget: built.budgetFigures, logger: logger)
+        operations.append(MetricsOperation(registry: telemetry.metrics, publisher: telemetry.publisher))
+        handler = RequestHandler(operations: operations, gate: ControlGate(token: settings.controlToken))
         status.ops = handler.names
         options.announcements = [
             OutboundMessage(topic: topics.status, text: #"{"state":"online"}"#, qos: 1, retain: true),
@@ -70,7 +77,9 @@ public final class Daemon: Sendable {
                 topic: topics.info, payload: JSONValue.object(status.info()).encoded(), qos: 1, retain: true),
         ]
         options.announcements.append(Self.stateMessage(nodeOptions.snapshot(), topics: topics))
+        telemetry.prepare(&options)
         bus = try MQTTClient(options: options, logger: logger)
+        telemetry.attach(bus, topics: topics, journal: journal)
         events.attach(bus, topic: topics.event)
         nodeOptions.onChange { [bus] snapshot in
             bus.announce(Self.stateMessage(snapshot, topics: topics))
@@ -85,6 +94,7 @@ public final class Daemon: Sendable {
         checkpointer.start { error in logger.warning("journal checkpoint failed: \(error)") }
         let leftovers = leftoverEntries()
         try bus.start()
+        telemetry.start()
         logger.notice(
             "Council \(CouncilVersion.current) serving",
             metadata: [
@@ -100,7 +110,7 @@ public final class Daemon: Sendable {
                 await self.stop()
             }
             group.addTask { await self.replay(leftovers) }
-            for service in services { group.addTask { await service() } }
+            for service in services + telemetry.services { group.addTask { await service() } }
             while let batch = await bus.receive() {
                 for (request, journalID, plan) in admit(batch, receivedAtMillis: unixMillis()) {
                     inFlight.withLock { $0 += 1 }
@@ -127,14 +137,17 @@ public final class Daemon: Sendable {
         var arrivals: [Journal.Arrival] = []
         var keysInBatch: Set<[UInt8]> = []
         for message in batch {
+            if telemetry.receive(message) { continue }
             guard let (reply, decoded) = decoder.decode(message, receivedAtMillis: now) else {
                 logger.debug("ignoring a message on \(message.topic)")
                 continue
             }
             switch decoded {
             case .failure(let error):
+                telemetry.recordRequest(op: settings.topics.op(fromRequestTopic: message.topic) ?? "other")
                 send(.error(error, transaction: reply.transaction), to: reply, delivery: .untracked, op: "?")
             case .success(let request) where request.expiresAtMillis.map { $0 <= now } ?? false:
+                telemetry.recordRequest(op: request.op)
                 send(
                     .error(Self.expiredError, transaction: reply.transaction), to: reply, delivery: .untracked,
                     op: request.op)
@@ -145,6 +158,7 @@ public final class Daemon: Sendable {
                         replyTopic: reply.topic, correlationData: reply.correlationData, receivedAtMillis: now,
                         expiresAtMillis: request.expiresAtMillis),
                     transaction: Self.transactionKey(reply.transaction))
+                telemetry.recordRequest(op: request.op)
                 switch answerBeforeCommit(request, arrival: arrival, keysInBatch: &keysInBatch, now: now) {
                 case .duplicate:
                     logger.debug("dropping a redelivered request", metadata: ["op": "\(request.op)"])
@@ -272,6 +286,7 @@ public final class Daemon: Sendable {
         switch result {
         case .success(let data):
             send(.ok(data, transaction: transaction), to: request.reply, delivery: delivery, op: request.op)
+            telemetry.recordSuccess(op: request.op, data: data, prompt: request.body["prompt"]?.stringValue)
         case .failure(let error):
             send(.error(error, transaction: transaction), to: request.reply, delivery: delivery, op: request.op)
         }
@@ -311,6 +326,7 @@ public final class Daemon: Sendable {
         case .ok(let data, let transaction):
             payload = Envelope.ok(data, transaction: transaction)
         case .error(let error, let transaction):
+            telemetry.recordError(error.code)
             logger.info(
                 "request failed",
                 metadata: ["op": "\(op)", "code": "\(error.code.rawValue)", "error": "\(error.message)"])
@@ -413,6 +429,7 @@ public final class Daemon: Sendable {
         for _ in 0..<50 where inFlight.withLock({ $0 }) > 0 {
             try? await Task.sleep(for: .milliseconds(100))
         }
+        telemetry.stop()
         let offline = OutboundMessage(
             topic: settings.topics.status, text: #"{"state":"offline"}"#, qos: 1, retain: true)
         await bus.stop(farewell: [offline])

@@ -16,6 +16,9 @@ extension DaemonSettings {
             publicConfiguration: config.publicSummary())
         requestTimeoutMillis = config.requests.defaultTimeoutSeconds * 1000
         controlToken = config.control.token?.reveal()
+        metrics = config.metrics
+        homeAssistant = config.homeAssistant
+        timeZone = config.budget.timezone
     }
 }
 

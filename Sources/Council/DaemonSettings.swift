@@ -20,6 +20,12 @@ public struct DaemonSettings: Sendable {
     public var publicConfiguration: JSONObject
     /// How long a request that must be waited for may take before it is answered with `timeout`.
     public var requestTimeoutMillis: Int = 30_000
+    /// Metrics publishing and the Prometheus endpoint.
+    public var metrics = CouncilConfig.MetricsSection()
+    /// Home Assistant discovery.
+    public var homeAssistant = CouncilConfig.HomeAssistantSection()
+    /// The IANA zone whose midnight starts the daily figures (`[budget] timezone`).
+    public var timeZone = "UTC"
     /// The token control ops (`options` changes, `budget/reset`, ...) must carry; nil leaves them open.
     public var controlToken: String?
     /// Failpoint for crash tests: wait this long between journaling a request and answering it. Set only from

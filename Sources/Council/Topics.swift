@@ -29,6 +29,8 @@ public struct Topics: Sendable, Equatable {
     public var event: String { "\(base)/\(node)/event" }
     /// Retained: the metrics snapshot.
     public var metrics: String { "\(base)/\(node)/metrics" }
+    /// Retained: the latest answer, for dashboards.
+    public var lastAnswer: String { "\(base)/\(node)/last_answer" }
     /// The default reply topic of an op.
     public func response(op: String) -> String { "\(base)/\(node)/response/\(op)" }
 

@@ -118,7 +118,7 @@ final class RequestPathTests: XCTestCase {
     func testInfoAndHealthOps() async throws {
         let info = try await ask([:], op: "info")
         XCTAssertEqual(info["data"]?.objectValue?["node"], "testnode")
-        XCTAssertEqual(info["data"]?.objectValue?["ops"], ["ask", "health", "info", "options"])
+        XCTAssertEqual(info["data"]?.objectValue?["ops"], ["ask", "health", "info", "metrics", "options"])
         let health = try await ask([:], op: "health")
         let data = try XCTUnwrap(health["data"]?.objectValue)
         XCTAssertEqual(data["status"], "ok")

@@ -60,8 +60,13 @@ extension CouncilConfig {
 
         var control = root.table("control")
         config.control = ControlSection(reading: &control)
+        var metrics = root.table("metrics")
+        config.metrics = MetricsSection(reading: &metrics)
+        var homeAssistant = root.table("homeassistant")
+        config.homeAssistant = HomeAssistantSection(reading: &homeAssistant)
 
-        for table in [root, node, mqtt, journal, requests, log, budget, router, sandbox, control] + modelTables {
+        let tables = [root, node, mqtt, journal, requests, log, budget, router, sandbox, control, metrics, homeAssistant]
+        for table in tables + modelTables {
             table.reportUnknownKeys()
         }
         checkModelNames(config.models, problems: problems)

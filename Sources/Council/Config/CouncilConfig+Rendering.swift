@@ -89,6 +89,14 @@ extension CouncilConfig {
         out.key("token_file", string: control.tokenFile)
         out.key("token_env", string: control.tokenEnvironmentVariable)
         out.comment("token: \(Self.describeSecret(control.token, control.tokenSource))")
+
+        out.table("metrics")
+        out.key("interval_s", integer: metrics.intervalSeconds)
+        out.key("prometheus_port", integer: metrics.prometheusPort)
+
+        out.table("homeassistant")
+        out.key("discovery", bool: homeAssistant.discovery)
+        out.key("prefix", string: homeAssistant.prefix)
         return out.text
     }
 

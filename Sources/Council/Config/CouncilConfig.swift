@@ -24,6 +24,10 @@ public struct CouncilConfig: Sendable, Equatable {
     public var sandbox = SandboxSection()
     /// `[control]`: the token control ops require.
     public var control = ControlSection()
+    /// `[metrics]`: the metrics snapshot and the Prometheus endpoint.
+    public var metrics = MetricsSection()
+    /// `[homeassistant]`: MQTT discovery for Home Assistant.
+    public var homeAssistant = HomeAssistantSection()
     /// The file this configuration was read from, or `nil` for defaults only.
     public var sourcePath: String?
 

@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 
 /// A real llama.cpp OpenAI-compatible server (llama-cpp-python) on the tiny deterministic model, on a free
-/// loopback port: `../shared/tools/tiny-llm/serve.sh PORT VENV` from the repository root.
+/// loopback port: `Tests/Tools/tiny-llm/serve.sh PORT VENV` from the repository root.
 final class LlamaServer: @unchecked Sendable {  // mutated only by the suite that owns it
     let port: Int
     let log: URL
@@ -19,10 +19,10 @@ final class LlamaServer: @unchecked Sendable {  // mutated only by the suite tha
         let venv =
             ProcessInfo.processInfo.environment["COUNCIL_LLM_VENV"].map { URL(fileURLWithPath: $0) }
             ?? root.appendingPathComponent(".venv-llm")
-        let tool = root.deletingLastPathComponent().appendingPathComponent("shared/tools/tiny-llm/serve.sh")
+        let tool = root.appendingPathComponent("Tests/Tools/tiny-llm/serve.sh")
         guard FileManager.default.isExecutableFile(atPath: tool.path) else {
             throw LlamaServerError(
-                "the tiny-llm tool is missing at \(tool.path); it ships in ../shared/tools/tiny-llm next to the repository"
+                "the tiny-llm tool is missing at \(tool.path)"
             )
         }
         guard FileManager.default.isExecutableFile(atPath: venv.appendingPathComponent("bin/python").path) else {
