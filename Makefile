@@ -11,8 +11,10 @@ DEB_PACKAGES := pkg-config libmosquitto-dev libsqlite3-dev libcurl4-openssl-dev 
 # llama.cpp server (llama-cpp-python) the LLM integration tests talk to.
 TEST_PACKAGES := swi-prolog-nox cmake g++ python3-venv
 LLM_VENV ?= .venv-llm
+# Only for `make deb` and `make package-test`.
+PACKAGING_PACKAGES := dpkg-dev lintian binutils adduser
 
-.PHONY: all deps test-deps build release run test bench clean format lint
+.PHONY: all deps test-deps build release run test bench deb package-test clean format lint
 
 all: build
 
@@ -71,6 +73,17 @@ run: release
 test: test-deps
 	$(SWIFT) build --build-tests
 	COUNCIL_LLM_VENV=$(abspath $(LLM_VENV)) $(SWIFT) test --skip-build
+
+## deb: council_<version>_<arch>.deb from a static-stdlib release build; lintian must report no errors
+deb: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(PACKAGING_PACKAGES)"
+	packaging/build-deb.sh
+
+## package-test: build the .deb, apt install it, run it as the council user against a throwaway broker, ask, purge,
+## and check nothing is left behind (as root; it installs and removes the package on this machine)
+package-test: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(PACKAGING_PACKAGES)"
+	packaging/test-install.sh
 
 ## bench: every benchmark, as ratios to a baseline measured in the same run (BENCH="request budget" picks sections)
 bench: deps

@@ -51,6 +51,15 @@ public final class MQTTClient: Sendable {
     /// Whether a CONNACK accepted the current connection.
     public var isConnected: Bool { state.withLock { $0.phase == .connected } }
 
+    /// Whether the network thread should be making progress and has not for 3 minutes (it beats every 200 ms while
+    /// connected and every 100 ms while waiting to reconnect; only a blocking DNS lookup or TCP connect, bounded by
+    /// the kernel's SYN retries at about 2 minutes, pauses it). The daemon withholds systemd watchdog pings then.
+    public var isNetworkThreadStalled: Bool {
+        let (phase, heartbeat) = state.withLock { ($0.phase, $0.heartbeatNanos) }
+        guard phase == .connecting || phase == .connected else { return false }
+        return monotonicNanos() &- heartbeat > 180_000_000_000
+    }
+
     /// Starts the network thread; it connects, and keeps reconnecting until `stop`.
     public func start() throws(BusError) {
         let shouldStart = state.withLock { state in
@@ -341,7 +350,11 @@ public final class MQTTClient: Sendable {
     private func sleepInterruptibly(seconds: Double) {
         var remaining = seconds
         while remaining > 0 {
-            if state.withLock({ $0.phase == .stopping || $0.phase == .stopped }) { return }
+            let stopping = state.withLock { state in
+                state.heartbeatNanos = monotonicNanos()  // waiting to reconnect is progress, not a stall
+                return state.phase == .stopping || state.phase == .stopped
+            }
+            if stopping { return }
             let step = min(remaining, 0.1)
             var request = timespec(tv_sec: Int(step), tv_nsec: Int((step - Double(Int(step))) * 1e9))
             nanosleep(&request, nil)

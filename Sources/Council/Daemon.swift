@@ -89,7 +89,8 @@ public final class Daemon: Sendable {
     }
 
     /// Runs until `shutdown` is signalled: connects, replays what a previous run left pending, serves requests.
-    public func run(until shutdown: ShutdownSignal) async throws {
+    /// Tells systemd through `notifier` when it is ready and stopping, and pings its watchdog.
+    public func run(until shutdown: ShutdownSignal, notifier: SystemdNotifier = .disabled) async throws {
         let logger = self.logger
         checkpointer.start { error in logger.warning("journal checkpoint failed: \(error)") }
         let leftovers = leftoverEntries()
@@ -103,10 +104,13 @@ public final class Daemon: Sendable {
             ])
         await withDiscardingTaskGroup { group in
             group.addTask { await self.bus.superviseNetworkThread() }
+            group.addTask { await self.announceReady(to: notifier) }
+            group.addTask { [bus] in await notifier.runWatchdog { !bus.isNetworkThreadStalled } }
             group.addTask { await self.markCompletedEntries() }
             group.addTask { await self.pruneJournalPeriodically() }
             group.addTask {
                 await shutdown.wait()
+                notifier.stopping(status: "stopping: finishing requests in flight")
                 await self.stop()
             }
             group.addTask { await self.replay(leftovers) }
@@ -421,6 +425,23 @@ public final class Daemon: Sendable {
             request.expiresAtMillis = entry.expiresAtMillis
             inFlight.withLock { $0 += 1 }
             await answer(request, journalID: entry.id)
+        }
+    }
+
+    /// Sends READY=1 once the broker has acknowledged the request subscriptions, so a request sent as soon as
+    /// `systemctl start` returns is received.
+    private func announceReady(to notifier: SystemdNotifier) async {
+        guard notifier.isEnabled else { return }
+        notifier.status("connecting to \(bus.brokerDescription)")
+        while !Task.isCancelled {
+            do {
+                try await bus.waitUntilConnected(timeout: .seconds(86_400 * 365))
+                for filter in settings.topics.requestFilters { try await bus.subscribe(Subscription(filter, qos: 1)) }
+                notifier.ready(status: "serving \(settings.topics.base) requests on \(bus.brokerDescription)")
+                return
+            } catch {
+                try? await Task.sleep(for: .seconds(1))  // the connection dropped before the SUBACK: try again
+            }
         }
     }
 

@@ -13,13 +13,15 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let config = try loadConfiguration(options, stateDirectory: stateDirectory)
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = config.log.level
-            return handler
-        }
-        var logger = Logger(label: "council")
-        logger.logLevel = config.log.level
+        let logLevel = LogLevelBox(config.log.level)
+        LoggingSystem.bootstrap { label in JournaldLogHandler(label: label, level: logLevel) }
+        let logger = Logger(label: "council")
+        let notifier = SystemdNotifier.fromEnvironment(CouncilConfig.processEnvironment(), logger: logger)
+        let reloader = ConfigReloader(
+            config: config,
+            overrides: ConfigOverrides(broker: options.broker, node: options.node, stateDirectory: stateDirectory),
+            logLevel: logLevel, notifier: notifier, logger: logger)
+        let reloads = ReloadSignal()
         var settings = DaemonSettings(config: config)
         if let delay = CouncilConfig.processEnvironment()["COUNCIL_TEST_DELAY_BEFORE_ANSWER_MS"].flatMap(Int.init),
             delay > 0
@@ -35,8 +37,11 @@ struct Serve: AsyncParsableCommand {
             }
         } catch {
             logger.critical("cannot start: \(error)")
+            notifier.status("cannot start: \(error)")
             throw ExitCode.failure
         }
-        try await daemon.run(until: ShutdownSignal())
+        let reloading = Task { await reloader.run(reloads) }
+        defer { reloading.cancel() }
+        try await daemon.run(until: ShutdownSignal(), notifier: notifier)
     }
 }

@@ -607,6 +607,15 @@ struct ConfigModelTests {
         #expect(error?.description.contains("tier = \"local\"") == true)
     }
 
+    @Test func apiKeyFromTheModelsSystemdCredential() throws {
+        let scratch = ScratchDirectory()
+        _ = scratch.write("api_key_claude", "from-credential\n")
+        let config = try load(
+            Self.twoModels, environment: ["CREDENTIALS_DIRECTORY": scratch.path, "ANTHROPIC_API_KEY": "from-env"])
+        #expect(config.models[1].apiKey?.reveal() == "from-credential")
+        #expect(config.models[0].apiKey == nil)
+    }
+
     @Test func infoJSONHasNoSecrets() throws {
         let environment = ["ANTHROPIC_API_KEY": "sk-ant-999", "COUNCIL_MQTT_PASSWORD": "pw-777"]
         let info = try load(Self.twoModels, environment: environment).infoJSON()

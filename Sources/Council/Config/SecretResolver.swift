@@ -44,11 +44,17 @@ enum SecretResolver {
         return (secret, .credential(path: path))
     }
 
-    /// A model's API key: `api_key_file`, else the variable named by `api_key_env`.
+    /// A model's API key: the systemd credential `api_key_<model name>` when it exists, else `api_key_file`, else
+    /// the variable named by `api_key_env`.
     static func apiKey(
         _ model: CouncilConfig.Model, key: String, environment: [String: String], problems: ProblemList
     ) -> (Secret?, SecretSource) {
-        fileOrEnvironment(
+        if !model.name.isEmpty,
+            let (secret, source) = credential("api_key_\(model.name)", environment: environment, problems: problems)
+        {
+            return (secret, source)
+        }
+        return fileOrEnvironment(
             file: model.apiKeyFile, fileKey: "\(key).api_key_file",
             variable: model.apiKeyEnvironmentVariable, environment: environment, problems: problems)
     }
