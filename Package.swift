@@ -39,6 +39,7 @@ let package = Package(
         // Pure Swift, no I/O.
         .target(name: "JSON"),
         .target(name: "ExactMath"),
+        .target(name: "Prolog", dependencies: ["ExactMath"]),
 
         // Infrastructure.
         .target(
@@ -53,7 +54,7 @@ let package = Package(
         ),
 
         // Answering.
-        .target(name: "Skills", dependencies: ["ExactMath", "JSON"]),
+        .target(name: "Skills", dependencies: ["ExactMath", "Prolog", "JSON"]),
         .target(name: "Router", dependencies: ["Skills", "Store", "JSON"]),
 
         // The daemon and its command line.
@@ -72,7 +73,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "CouncilBench",
-            dependencies: ["Council", "Bus", "Skills", "ExactMath", "JSON", "Store", "Providers", "Sandbox"],
+            dependencies: ["Council", "Bus", "Skills", "ExactMath", "Prolog", "JSON", "Store", "Providers", "Sandbox"],
             path: "Benchmarks/CouncilBench"
         ),
 
@@ -83,8 +84,10 @@ let package = Package(
             name: "ProvidersTests",
             dependencies: ["Providers", "JSON", .product(name: "Logging", package: "swift-log")]
         ),
+        .testTarget(name: "PrologTests", dependencies: ["Prolog", "Skills"]),
         .testTarget(name: "RouterTests", dependencies: ["Router", "Skills", "JSON"]),
-        .testTarget(name: "CouncilTests", dependencies: ["Council", "Bus", "Store", "Skills", "Sandbox", "JSON"]),
+        .testTarget(
+            name: "CouncilTests", dependencies: ["Council", "Bus", "Store", "Skills", "Sandbox", "Prolog", "JSON"]),
         // Runs one sandbox job from the command line, so the escape suite can also run as an unprivileged user.
         .executableTarget(name: "SandboxRunner", dependencies: ["Sandbox", "JSON"], path: "Tests/SandboxRunner"),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSeccomp", "JSON", "SandboxRunner"]),

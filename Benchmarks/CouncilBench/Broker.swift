@@ -26,7 +26,8 @@ final class BenchBroker {
     var stateDirectory: String { directory + "/state" }
 
     func stop() {
-        process.terminate()
+        // SIGKILL: children of Swift's threads inherit a mask that blocks SIGTERM; the broker keeps nothing.
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: directory)
     }

@@ -172,6 +172,7 @@ func runRequestPathBenchmark() async throws {
 }
 
 // `CouncilBench [section ...]`: every section by default; `make bench BENCH="budget providers"` picks some.
+lineBufferStandardOutput()
 let sections: [(name: String, run: () async throws -> Void)] = [
     ("request", runRequestPathBenchmark),
     ("budget", runBudgetBenchmark),
@@ -179,6 +180,7 @@ let sections: [(name: String, run: () async throws -> Void)] = [
     ("gateway", runGatewayBenchmark),
     ("sandbox", runSandboxBenchmark),
     ("metrics", runMetricsBenchmark),
+    ("prolog", runPrologBenchmark),
 ]
 let chosen = Set(CommandLine.arguments.dropFirst())
 for unknown in chosen.subtracting(sections.map(\.name)) {

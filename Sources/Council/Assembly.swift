@@ -13,7 +13,14 @@ extension Capabilities {
         config: CouncilConfig, database: Database, events: EventPublisher, logger: Logger
     ) throws -> Capabilities {
         let routerOptions = RouterOptions(.init(cloudEscalation: config.router.cloudEscalation))
-        var capabilities = Capabilities(skills: [MathSkill()])
+        let logic = try LogicOperations.library(database: database)
+        if !config.logic.programsDirectory.isEmpty {
+            let (loaded, problems) = logic.loadFolder(config.logic.programsDirectory)
+            for problem in problems { logger.warning("logic program not loaded: \(problem)") }
+            if !loaded.isEmpty { logger.info("logic programs loaded: \(loaded.joined(separator: ", "))") }
+        }
+        var capabilities = Capabilities(
+            skills: [MathSkill(), LogicSkill(library: logic)], operations: LogicOperations.all(library: logic))
         capabilities.options.append(
             .toggle(
                 "cloud_escalation", configured: config.router.cloudEscalation,

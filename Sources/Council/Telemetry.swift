@@ -49,7 +49,7 @@ final class Telemetry: Sendable {
         let topic = settings.topics.lastAnswer
         let box = ClientBox()
         lastAnswers = LastAnswerPublisher { payload in
-            try? box.client?.publish(OutboundMessage(topic: topic, payload: payload, qos: 1, retain: true))
+            box.client?.announce(OutboundMessage(topic: topic, payload: payload, qos: 1, retain: true))
         }
         self.clientBox = box
         self.budget = budget
@@ -77,7 +77,12 @@ final class Telemetry: Sendable {
     /// Connects the publishers to the client.
     func attach(_ client: MQTTClient, topics: Topics, journal: Journal) {
         clientBox.client = client
-        publisher.attach(publish: MetricsPublisher.retained(on: client, topic: topics.metrics, logger: logger))
+        // Through the client's announcements: published now when connected, and the latest again on every
+        // (re)connection, so the retained snapshot is never lost to a publish made while disconnected.
+        let metricsTopic = topics.metrics
+        publisher.attach { payload in
+            client.announce(OutboundMessage(topic: metricsTopic, payload: payload, qos: 1, retain: true))
+        }
         announcer?.attach(bus: client)
         metrics.setJournalDepthSource { try journal.pendingCount() }
     }

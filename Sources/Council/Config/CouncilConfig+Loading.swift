@@ -60,12 +60,16 @@ extension CouncilConfig {
 
         var control = root.table("control")
         config.control = ControlSection(reading: &control)
+        var logic = root.table("logic")
+        config.logic = LogicSection(reading: &logic)
         var metrics = root.table("metrics")
         config.metrics = MetricsSection(reading: &metrics)
         var homeAssistant = root.table("homeassistant")
         config.homeAssistant = HomeAssistantSection(reading: &homeAssistant)
 
-        let tables = [root, node, mqtt, journal, requests, log, budget, router, sandbox, control, metrics, homeAssistant]
+        let tables = [
+            root, node, mqtt, journal, requests, log, budget, router, sandbox, control, logic, metrics, homeAssistant,
+        ]
         for table in tables + modelTables {
             table.reportUnknownKeys()
         }

@@ -1,4 +1,5 @@
 import Sandbox
+
 extension CouncilConfig {
     /// The effective configuration as TOML: every key, defaults included, in the order of the shipped file.
     ///
@@ -89,6 +90,9 @@ extension CouncilConfig {
         out.key("token_file", string: control.tokenFile)
         out.key("token_env", string: control.tokenEnvironmentVariable)
         out.comment("token: \(Self.describeSecret(control.token, control.tokenSource))")
+
+        out.table("logic")
+        out.key("programs_dir", string: logic.programsDirectory)
 
         out.table("metrics")
         out.key("interval_s", integer: metrics.intervalSeconds)

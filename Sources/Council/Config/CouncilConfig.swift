@@ -24,6 +24,8 @@ public struct CouncilConfig: Sendable, Equatable {
     public var sandbox = SandboxSection()
     /// `[control]`: the token control ops require.
     public var control = ControlSection()
+    /// `[logic]`: Prolog programs loaded at start.
+    public var logic = LogicSection()
     /// `[metrics]`: the metrics snapshot and the Prometheus endpoint.
     public var metrics = MetricsSection()
     /// `[homeassistant]`: MQTT discovery for Home Assistant.

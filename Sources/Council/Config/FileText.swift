@@ -37,6 +37,12 @@ enum FileText {
         return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
     }
 
+    /// Whether `path` names an existing folder (following symlinks).
+    static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+    }
+
     /// Whether this process may read `path`.
     static func isReadable(_ path: String) -> Bool {
         access(path, R_OK) == 0
