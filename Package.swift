@@ -48,32 +48,36 @@ let package = Package(
         ),
         .target(name: "Store", dependencies: ["CSQLite"]),
         .target(name: "Sandbox", dependencies: ["CSandbox", "CSeccomp", "JSON"]),
+        .target(name: "Memory", dependencies: ["Store", "JSON", "Providers"]),
         .target(
             name: "Providers",
             dependencies: ["CCurl", "JSON", .product(name: "Logging", package: "swift-log")]
         ),
 
         // Answering.
-        .target(name: "Skills", dependencies: ["ExactMath", "Prolog", "JSON"]),
+        .target(name: "Skills", dependencies: ["ExactMath", "Prolog", "Memory", "JSON"]),
         .target(name: "Router", dependencies: ["Skills", "Store", "JSON"]),
 
         // The daemon and its command line.
         .target(
             name: "Council",
             dependencies: [
-                "Bus", "Store", "Router", "Skills", "Providers", "Sandbox", "JSON",
+                "Bus", "Store", "Router", "Skills", "Providers", "Sandbox", "Memory", "JSON",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "council",
             dependencies: [
-                "Council", "Sandbox", "JSON", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Council", "Sandbox", "Memory", "Store", "Providers", "JSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "CouncilBench",
-            dependencies: ["Council", "Bus", "Skills", "ExactMath", "Prolog", "JSON", "Store", "Providers", "Sandbox"],
+            dependencies: [
+                "Council", "Bus", "Skills", "ExactMath", "Prolog", "JSON", "Store", "Providers", "Sandbox", "Memory",
+            ],
             path: "Benchmarks/CouncilBench"
         ),
 
@@ -84,10 +88,12 @@ let package = Package(
             name: "ProvidersTests",
             dependencies: ["Providers", "JSON", .product(name: "Logging", package: "swift-log")]
         ),
+        .testTarget(name: "MemoryTests", dependencies: ["Memory", "Store", "Skills", "JSON", "Providers"]),
         .testTarget(name: "PrologTests", dependencies: ["Prolog", "Skills"]),
         .testTarget(name: "RouterTests", dependencies: ["Router", "Skills", "JSON"]),
         .testTarget(
-            name: "CouncilTests", dependencies: ["Council", "Bus", "Store", "Skills", "Sandbox", "Prolog", "JSON"]),
+            name: "CouncilTests",
+            dependencies: ["Council", "Bus", "Store", "Skills", "Sandbox", "Prolog", "Memory", "JSON"]),
         // Runs one sandbox job from the command line, so the escape suite can also run as an unprivileged user.
         .executableTarget(name: "SandboxRunner", dependencies: ["Sandbox", "JSON"], path: "Tests/SandboxRunner"),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSeccomp", "JSON", "SandboxRunner"]),

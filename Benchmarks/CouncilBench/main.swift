@@ -181,6 +181,7 @@ let sections: [(name: String, run: () async throws -> Void)] = [
     ("sandbox", runSandboxBenchmark),
     ("metrics", runMetricsBenchmark),
     ("prolog", runPrologBenchmark),
+    ("memory", runMemoryBenchmark),
 ]
 let chosen = Set(CommandLine.arguments.dropFirst())
 for unknown in chosen.subtracting(sections.map(\.name)) {

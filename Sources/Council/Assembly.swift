@@ -1,5 +1,6 @@
 import JSON
 import Logging
+import Memory
 import Providers
 import Router
 import Sandbox
@@ -21,6 +22,7 @@ extension Capabilities {
         }
         var capabilities = Capabilities(
             skills: [MathSkill(), LogicSkill(library: logic)], operations: LogicOperations.all(library: logic))
+        let memory = try addMemory(to: &capabilities, config: config, database: database, logger: logger)
         capabilities.options.append(
             .toggle(
                 "cloud_escalation", configured: config.router.cloudEscalation,
@@ -36,8 +38,33 @@ extension Capabilities {
                 remainingTodayUSD: status.daily.remainingUSD, remainingMonthUSD: status.monthly.remainingUSD)
         }
         addModels(
-            to: &capabilities, config: config, ledger: ledger, options: routerOptions, events: events, logger: logger)
+            to: &capabilities, config: config, ledger: ledger, options: routerOptions, context: memory, events: events,
+            logger: logger)
         return capabilities
+    }
+
+    /// Facts, knowledge and conversations: the knowledge skill, the memory ops, and the context the LLM tiers get.
+    /// The store has a connection of its own, so its searches never wait for the journal's writes.
+    static func addMemory(
+        to capabilities: inout Capabilities, config: CouncilConfig, database: Database, logger: Logger
+    ) throws -> MemoryContext {
+        let settings = config.memory.settings
+        let embedder: any Embedder
+        if settings.usesBuiltInEmbedder {
+            embedder = settings.hashingEmbedder
+        } else {
+            let model = config.models.first { $0.name == settings.embedder }!  // checked when the config was loaded
+            embedder = EndpointEmbedder(
+                client: EmbeddingClient(endpoint: ModelEndpoint(config: model)), dimension: settings.dimension)
+        }
+        let connection = try Database(path: database.path)
+        let store = try MemoryStore(database: connection, embedder: embedder, options: settings.storeOptions)
+        let conversations = try ConversationMemory(database: connection, options: settings.conversationOptions)
+        capabilities.skills.append(KnowledgeSkill(store: store))
+        capabilities.factCount = { try store.count() }
+        capabilities.operations += MemoryOperations.all(store: store, conversations: conversations)
+        capabilities.services += [{ await store.keepSynchronized() }, { await conversations.keepPruned() }]
+        return MemoryContext(store: store, conversations: conversations, logger: logger)
     }
 
     /// The code sandbox: the `exec` op and the `sandbox` option.
@@ -54,7 +81,7 @@ extension Capabilities {
     /// ledger, periodic health checks, and their descriptions for `info` and `health`.
     static func addModels(
         to capabilities: inout Capabilities, config: CouncilConfig, ledger: BudgetLedger, options: RouterOptions,
-        events: EventPublisher, logger: Logger
+        context: (any AnswerContext)?, events: EventPublisher, logger: Logger
     ) {
         guard !config.models.isEmpty else { return }
         let backends = config.models.map { Backend(endpoint: ModelEndpoint(config: $0), logger: logger) }
@@ -68,7 +95,7 @@ extension Capabilities {
         let gate = LedgerSpendingGate(ledger: ledger, prices: prices, logger: logger, events: events.emit)
         capabilities.models = ModelCascade(
             models: backends.map(BackendModel.init), spending: gate, options: options,
-            maxTokens: config.models.map(\.maxTokens).max() ?? 1024, events: events.emit)
+            maxTokens: config.models.map(\.maxTokens).max() ?? 1024, context: context, events: events.emit)
         let monitor = HealthMonitor(backends: backends)
         capabilities.services.append { await monitor.run() }
         let descriptions: JSONValue = .array(

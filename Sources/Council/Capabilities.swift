@@ -24,6 +24,9 @@ public struct Capabilities: Sendable {
     /// Spend and what is left of the budget, for the metrics; nil when unknown.
     public var budgetFigures: @Sendable () -> BudgetFigures? = { nil }
 
+    /// How many facts memory holds, for the metrics; nil without memory.
+    public var factCount: (@Sendable () throws -> Int)?
+
     /// Creates a set of capabilities.
     public init(
         skills: [any Skill], models: ModelCascade? = nil, operations: [any Operation] = [],

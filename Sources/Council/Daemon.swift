@@ -67,7 +67,7 @@ public final class Daemon: Sendable {
         telemetry = try Telemetry(
             settings: settings, ops: operations.map(\.name) + ["metrics"],
             skills: skills.map(\.name) + (modelNames.isEmpty ? [] : ["llm"]), models: modelNames,
-            budget: built.budgetFigures, logger: logger)
+            budget: built.budgetFigures, factCount: built.factCount, logger: logger)
         operations.append(MetricsOperation(registry: telemetry.metrics, publisher: telemetry.publisher))
         handler = RequestHandler(operations: operations, gate: ControlGate(token: settings.controlToken))
         status.ops = handler.names

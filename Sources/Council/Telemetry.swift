@@ -21,7 +21,7 @@ final class Telemetry: Sendable {
     /// taken port fails the start with a clear error.
     init(
         settings: DaemonSettings, ops: [String], skills: [String], models: [String],
-        budget: (@Sendable () -> BudgetFigures?)?, logger: Logger
+        budget: (@Sendable () -> BudgetFigures?)?, factCount: (@Sendable () throws -> Int)? = nil, logger: Logger
     ) throws {
         let zone = (try? ZoneInfo.named(settings.timeZone)) ?? .utc
         metrics = MetricsRegistry(
@@ -54,6 +54,7 @@ final class Telemetry: Sendable {
         self.clientBox = box
         self.budget = budget
         self.logger = logger
+        if let factCount { metrics.setFactsStoredSource(factCount) }
         if let figures = budget?() {
             metrics.restoreSpending(todayUSD: figures.spentTodayUSD, monthUSD: figures.spentMonthUSD)
             metrics.setBudgetRemaining(todayUSD: figures.remainingTodayUSD, monthUSD: figures.remainingMonthUSD)

@@ -19,13 +19,17 @@ public struct ModelCascade: Sendable {
     public let maxTokens: Int
     /// The system prompt put before every conversation.
     public let systemPrompt: String
+    /// Conversation memory and facts; nil for none.
+    public let context: (any AnswerContext)?
     private let events: EventSink
 
     /// Creates the tiers.
     public init(
         models: [any LanguageModel], spending: (any SpendingGate)?, options: RouterOptions, maxTokens: Int = 512,
-        systemPrompt: String = ModelCascade.defaultSystemPrompt, events: @escaping EventSink = { _, _ in }
+        systemPrompt: String = ModelCascade.defaultSystemPrompt, context: (any AnswerContext)? = nil,
+        events: @escaping EventSink = { _, _ in }
     ) {
+        self.context = context
         self.models = models.filter { $0.tier == .local } + models.filter { $0.tier == .cloud }
         self.spending = spending
         self.options = options
@@ -48,8 +52,10 @@ public struct ModelCascade: Sendable {
     /// Answers `question` with the first model that can, following the escalation rules.
     /// - Throws: `RouterError` with `backend_unavailable` (naming what failed), `budget_exceeded` (with what is left),
     ///   or `timeout` when the task was cancelled.
-    public func answer(_ question: Question, context: [ChatTurn] = []) async throws(RouterError) -> SkillAnswer {
-        let turns = [ChatTurn(.system, systemPrompt)] + context + [ChatTurn(.user, question.prompt)]
+    public func answer(_ question: Question) async throws(RouterError) -> SkillAnswer {
+        let prepared = await context?.prepare(question) ?? PreparedContext()
+        let system = prepared.systemAddition.isEmpty ? systemPrompt : systemPrompt + "\n\n" + prepared.systemAddition
+        let turns = [ChatTurn(.system, system)] + prepared.turns + [ChatTurn(.user, question.prompt)]
         let promptTokens = TokenEstimate.tokens(in: turns)
         let cloudVerdict = cloudPermission(for: question)
         var route: [String] = []
@@ -128,6 +134,10 @@ public struct ModelCascade: Sendable {
                 answer.usage = usage
                 answer.route = route
                 if let reason = completion.finishReason { answer.details["finish_reason"] = .string(reason) }
+                if !prepared.sources.isEmpty {
+                    answer.details["sources"] = .array(prepared.sources.map { .string($0) })
+                }
+                await context?.record(question, answer: text)
                 return answer
             } catch {
                 if let grant, let spending {

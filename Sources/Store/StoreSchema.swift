@@ -2,7 +2,7 @@
 /// shipped ones.
 public enum StoreSchema {
     /// All of Council's migrations, oldest first.
-    public static let migrations: [Migration] = [journal, logicPrograms, options, budget]
+    public static let migrations: [Migration] = [journal, logicPrograms, options, budget, memory]
 
     /// A migrator for ``migrations``.
     public static var migrator: Migrator { Migrator(migrations) }

@@ -88,7 +88,7 @@ final class LLMGatewayTests: XCTestCase {
         XCTAssertEqual(data["model"], "tiny")
         XCTAssertEqual(data["escalated"], false)
         XCTAssertEqual(data["cost_usd"]?.doubleValue, 0)
-        XCTAssertEqual(data["route"], ["math", "logic", "local:tiny"])
+        XCTAssertEqual(data["route"], ["math", "logic", "knowledge", "local:tiny"])
         XCTAssertGreaterThan(data["tokens_out"]?.intValue ?? 0, 0)
 
         let partials = Mutex<[JSONObject]>([])
@@ -162,6 +162,49 @@ final class LLMGatewayTests: XCTestCase {
         XCTAssertNotNil(refused["data"]?.objectValue?["resets_at"])
         XCTAssertNotNil(refused["data"]?.objectValue?["remaining_usd"])
         XCTAssertEqual(openAI.requests.count, 1, "a refused call must not reach the provider")
+        try await daemon.stop()
+    }
+    func testModelsGetTheSessionsTurnsAndRelevantFactsWithSources() async throws {
+        let openAI = try fakeOpenAI()
+        defer { openAI.stop() }
+        let broker = try TestBroker()
+        defer { broker.stop() }
+        let state = try temporaryFolder("gateway")
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let deadLocal = "http://127.0.0.1:\(try LlamaServer.freePort())/v1"
+        let daemon = try await startDaemon(
+            broker: broker, state: state, toml: models(local: deadLocal, cloud: openAI.url("/v1")))
+        let requester = try await connectRequester(to: broker)
+        defer { Task { await requester.close() } }
+
+        let added = try envelope(
+            try await requester.send(
+                op: "memory/add",
+                body: ["text": "The garage door code is changed every March.", "source": "house-notes.md"],
+                timeout: .seconds(10)))
+        XCTAssertEqual(added["status"], "ok", "\(added)")
+        let first = try envelope(
+            try await requester.send(
+                op: "ask", body: ["prompt": "When is the garage door code changed?", "session": "kitchen"],
+                timeout: .seconds(30)))
+        XCTAssertEqual(first["data"]?.objectValue?["sources"], ["house-notes.md"])
+        let system = (openAI.requests.last?.json["messages"] as? [[String: Any]])?.first?["content"] as? String
+        XCTAssertTrue(system?.contains("The garage door code is changed every March.") ?? false, "\(system ?? "")")
+
+        _ = try await requester.send(
+            op: "ask", body: ["prompt": "And who changes it?", "session": "kitchen"], timeout: .seconds(30))
+        let messages = (openAI.requests.last?.json["messages"] as? [[String: Any]]) ?? []
+        let texts = messages.compactMap { $0["content"] as? String }
+        XCTAssertTrue(texts.contains("When is the garage door code changed?"), "\(texts)")
+        XCTAssertTrue(texts.contains("Paris is the capital of France."), "the earlier answer is part of the session")
+        XCTAssertEqual(texts.last, "And who changes it?")
+
+        _ = try await requester.send(
+            op: "ask", body: ["prompt": "Unrelated question about tea?", "session": "porch"], timeout: .seconds(30))
+        let porch = ((openAI.requests.last?.json["messages"] as? [[String: Any]]) ?? []).compactMap {
+            $0["content"] as? String
+        }
+        XCTAssertFalse(porch.contains("When is the garage door code changed?"), "sessions never see each other")
         try await daemon.stop()
     }
 }

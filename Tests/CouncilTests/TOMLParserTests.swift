@@ -260,7 +260,7 @@ struct TOMLValueTests {
         let members = try TOMLDocument.parse(try readTextFile(shippedConfigPath()), origin: "council.toml")
         #expect(
             members.map(\.key) == [
-                "node", "mqtt", "journal", "requests", "log", "budget", "router", "sandbox", "control", "logic", "metrics",
+                "node", "mqtt", "journal", "requests", "log", "budget", "router", "sandbox", "control", "memory", "logic", "metrics",
                 "homeassistant",
             ])
         let mqtt = members.first { $0.key == "mqtt" }.map { render($0.value) } ?? ""

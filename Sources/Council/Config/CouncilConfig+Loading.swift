@@ -60,6 +60,8 @@ extension CouncilConfig {
 
         var control = root.table("control")
         config.control = ControlSection(reading: &control)
+        var memory = root.table("memory")
+        config.memory = MemorySection(reading: &memory)
         var logic = root.table("logic")
         config.logic = LogicSection(reading: &logic)
         var metrics = root.table("metrics")
@@ -68,12 +70,18 @@ extension CouncilConfig {
         config.homeAssistant = HomeAssistantSection(reading: &homeAssistant)
 
         let tables = [
-            root, node, mqtt, journal, requests, log, budget, router, sandbox, control, logic, metrics, homeAssistant,
+            root, node, mqtt, journal, requests, log, budget, router, sandbox, control, memory, logic, metrics,
+            homeAssistant,
         ]
         for table in tables + modelTables {
             table.reportUnknownKeys()
         }
         checkModelNames(config.models, problems: problems)
+        let embedder = config.memory.settings.embedder
+        if embedder != "hashing" && !config.models.contains(where: { $0.name == embedder }) {
+            problems.invalid(
+                "memory.embedder", "\(tomlQuoted(embedder)) is neither \"hashing\" nor the name of a [[models]] entry")
+        }
 
         overrides.apply(to: &config, problems: problems)
         config.mqtt.checkTLSScheme(problems: problems)

@@ -91,6 +91,13 @@ extension CouncilConfig {
         out.key("token_env", string: control.tokenEnvironmentVariable)
         out.comment("token: \(Self.describeSecret(control.token, control.tokenSource))")
 
+        out.table("memory")
+        out.key("embedder", string: memory.settings.embedder)
+        out.key("dimension", integer: memory.settings.dimension)
+        out.key("dedupe_threshold", double: memory.settings.dedupeThreshold)
+        out.key("session_token_budget", integer: memory.settings.sessionTokenBudget)
+        out.key("session_expiry_days", double: memory.settings.sessionExpiryDays)
+
         out.table("logic")
         out.key("programs_dir", string: logic.programsDirectory)
 

@@ -24,6 +24,8 @@ public struct CouncilConfig: Sendable, Equatable {
     public var sandbox = SandboxSection()
     /// `[control]`: the token control ops require.
     public var control = ControlSection()
+    /// `[memory]`: facts, knowledge and conversations.
+    public var memory = MemorySection()
     /// `[logic]`: Prolog programs loaded at start.
     public var logic = LogicSection()
     /// `[metrics]`: the metrics snapshot and the Prometheus endpoint.

@@ -1,0 +1,11 @@
+import Glibc
+
+/// Wall-clock time without Foundation.
+enum WallClock {
+    /// Milliseconds since the Unix epoch.
+    static func nowMillis() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+}
