@@ -56,7 +56,7 @@ let package = Package(
 
         // Answering.
         .target(name: "Skills", dependencies: ["ExactMath", "Prolog", "Memory", "JSON"]),
-        .target(name: "Router", dependencies: ["Skills", "Store", "JSON"]),
+        .target(name: "Router", dependencies: ["Skills", "Store", "Sandbox", "JSON"]),
 
         // The daemon and its command line.
         .target(
@@ -93,7 +93,9 @@ let package = Package(
         .testTarget(name: "RouterTests", dependencies: ["Router", "Skills", "JSON"]),
         .testTarget(
             name: "CouncilTests",
-            dependencies: ["Council", "Bus", "Store", "Skills", "Sandbox", "Prolog", "Memory", "JSON"]),
+            dependencies: [
+                "Council", "Bus", "Store", "Skills", "Router", "Providers", "Sandbox", "Prolog", "Memory", "JSON",
+            ]),
         // Runs one sandbox job from the command line, so the escape suite can also run as an unprivileged user.
         .executableTarget(name: "SandboxRunner", dependencies: ["Sandbox", "JSON"], path: "Tests/SandboxRunner"),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CSeccomp", "JSON", "SandboxRunner"]),

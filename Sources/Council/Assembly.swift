@@ -40,6 +40,9 @@ extension Capabilities {
         addModels(
             to: &capabilities, config: config, ledger: ledger, options: routerOptions, context: memory, events: events,
             logger: logger)
+        let sandbox = try addSandbox(to: &capabilities, config: config)
+        // After math, logic and knowledge; the LLM tiers (capabilities.models) are asked after every skill.
+        capabilities.skills.append(CodeSkill(sandbox: sandbox, cascade: capabilities.models))
         return capabilities
     }
 
@@ -68,13 +71,19 @@ extension Capabilities {
     }
 
     /// The code sandbox: the `exec` op and the `sandbox` option.
-    static func addSandbox(to capabilities: inout Capabilities, config: CouncilConfig) throws {
+    static func addSandbox(to capabilities: inout Capabilities, config: CouncilConfig) throws -> Sandbox {
         let sandbox = try Sandbox(configuration: config.sandbox.configuration)
         capabilities.operations.append(ExecOperation(sandbox: sandbox))
         capabilities.options.append(
             .toggle(
                 "sandbox", configured: config.sandbox.enabled, read: { sandbox.isEnabled },
                 write: { on in sandbox.setEnabled(on) }))
+        capabilities.services.append {
+            // Idle until the daemon stops, then release the spare sandboxes at once.
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            sandbox.stop()
+        }
+        return sandbox
     }
 
     /// The `[[models]]` as the cascade's LLM tiers: clients with retries and cooldowns, paid calls through the budget

@@ -12,6 +12,8 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case noBackend = "no_backend"
     case timeout
     case unauthorized
+    /// The code skill ran every attempt it was allowed and each program failed (the attempts are in `data`).
+    case codeFailed = "code_failed"
     case `internal`
 }
 

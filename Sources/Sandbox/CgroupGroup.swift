@@ -22,6 +22,12 @@ struct CgroupGroup: Sendable {
     private(set) var failed: [SandboxLimit: String] = [:]
 
     init(name: String, hierarchies: [CgroupHost.Hierarchy], profile: SandboxProfile) {
+        self.init(name: name, hierarchies: hierarchies)
+        limit(to: profile)
+    }
+
+    /// Makes the groups without limits yet (a spare's, attached ahead of its job): ``limit(to:)`` writes them.
+    init(name: String, hierarchies: [CgroupHost.Hierarchy]) {
         for hierarchy in hierarchies {
             let directory = hierarchy.directory + "/" + name
             guard mkdir(directory, 0o755) == 0 else {
@@ -32,8 +38,14 @@ struct CgroupGroup: Sendable {
                 continue
             }
             members.append(Member(hierarchy: hierarchy, directory: directory))
-            for controller in hierarchy.controllers {
-                apply(controller, version: hierarchy.version, in: directory, profile: profile)
+        }
+    }
+
+    /// Writes the limits of `profile` into every group.
+    mutating func limit(to profile: SandboxProfile) {
+        for member in members {
+            for controller in member.hierarchy.controllers {
+                apply(controller, version: member.hierarchy.version, in: member.directory, profile: profile)
             }
         }
     }

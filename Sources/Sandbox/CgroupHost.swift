@@ -19,7 +19,8 @@ final class CgroupHost: Sendable {
     let hierarchies: [Hierarchy]
     /// Controllers that cannot be used, with the reason.
     let unavailable: [String: String]
-    private let counter = Atomic<Int>(0)
+    /// Numbers groups across every sandbox of the process (spares of one live alongside another's runs).
+    private static let counter = Atomic<Int>(0)
 
     static let prefix = "council-sandbox-"
     static let wanted = ["memory", "pids", "cpu", "cpuacct"]
@@ -81,8 +82,14 @@ final class CgroupHost: Sendable {
 
     /// Makes the per-run groups and writes the limits they enforce.
     func makeGroup(profile: SandboxProfile) -> CgroupGroup {
-        let name = "\(Self.prefix)\(getpid())-\(counter.add(1, ordering: .relaxed).newValue)"
+        let name = "\(Self.prefix)\(getpid())-\(Self.counter.add(1, ordering: .relaxed).newValue)"
         return CgroupGroup(name: name, hierarchies: hierarchies, profile: profile)
+    }
+
+    /// Makes the groups of a spare child, without limits (the run that takes it writes its profile's).
+    func makeGroup() -> CgroupGroup {
+        let name = "\(Self.prefix)\(getpid())-\(Self.counter.add(1, ordering: .relaxed).newValue)"
+        return CgroupGroup(name: name, hierarchies: hierarchies)
     }
 
     /// Removes empty per-run groups a previous process of ours left (it was killed mid-run).

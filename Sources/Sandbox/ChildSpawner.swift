@@ -50,7 +50,43 @@ enum ChildSpawner {
     /// Clones the child (it waits for ``release(_:)``); the id maps are written.
     static func spawn(_ request: SpawnRequest) -> Result<SpawnedChild, SandboxError> {
         let arena = CArena()
-        var steps = request.steps.map { step -> csandbox_step in
+        var spec = layout(request, in: arena)
+        var child = csandbox_child()
+        var failure = csandbox_failure()
+        let result = csandbox_spawn(&spec, &child, &failure)
+        withExtendedLifetime(arena) {}
+        guard result == 0 else { return .failure(error(failure, steps: request.steps)) }
+        return .success(SpawnedChild(raw: child))
+    }
+
+    /// Clones a spare child for a job not known yet: it reads its spec from `region` (shared with it) once
+    /// ``begin(_:)`` lets it go, so only `identity` is written there now; ``fill(_:into:)`` writes the rest.
+    static func spawnSpare(identity: SandboxIdentity, region: SharedRegion) -> Result<SpawnedChild, SandboxError> {
+        let spec = region.base.bindMemory(to: csandbox_spec.self, capacity: 1)
+        spec.initialize(to: csandbox_spec())
+        setIdentity(identity, cgroupNamespace: true, in: &spec.pointee)
+        var child = csandbox_child()
+        var failure = csandbox_failure()
+        guard csandbox_spawn(spec, &child, &failure) == 0 else { return .failure(error(failure, steps: [])) }
+        return .success(SpawnedChild(raw: child))
+    }
+
+    /// Writes the whole spec of `request` into a spare's `region`; false (and the region wiped) if it does not fit.
+    static func fill(_ request: SpawnRequest, into region: SharedRegion) -> Bool {
+        let reserved = MemoryLayout<csandbox_spec>.stride
+        let arena = CArena(region: region.base + reserved, capacity: region.length - reserved)
+        let spec = layout(request, in: arena)
+        guard !arena.overflowed else {
+            region.wipe()
+            return false
+        }
+        region.base.assumingMemoryBound(to: csandbox_spec.self).pointee = spec
+        return true
+    }
+
+    /// The C layout of `request`, every pointer into `arena`.
+    private static func layout(_ request: SpawnRequest, in arena: CArena) -> csandbox_spec {
+        let steps = request.steps.map { step -> csandbox_step in
             var raw = csandbox_step()
             raw.path = UnsafePointer(arena.string(step.path))
             switch step.kind {
@@ -82,40 +118,33 @@ enum ChildSpawner {
             }
             return raw
         }
-        var rlimits = request.rlimits.map { csandbox_rlimit(resource: $0.resource, soft: $0.soft, hard: $0.hard) }
+        let rlimits = request.rlimits.map { csandbox_rlimit(resource: $0.resource, soft: $0.soft, hard: $0.hard) }
         var spec = csandbox_spec()
         spec.executable = UnsafePointer(arena.string(request.executable))
         spec.argv = UnsafePointer(arena.vector([request.executable] + request.arguments))
         spec.envp = UnsafePointer(arena.vector(request.environment))
         spec.staging = UnsafePointer(arena.string(request.staging))
         spec.root_options = UnsafePointer(arena.string(request.rootOptions))
+        spec.steps = UnsafePointer(arena.array(steps))
         spec.step_count = steps.count
         spec.read_only_root = 1
         spec.working_directory = UnsafePointer(arena.string(request.workingDirectory))
         spec.hostname = UnsafePointer(arena.string(request.hostname))
+        spec.rlimits = UnsafePointer(arena.array(rlimits))
         spec.rlimit_count = rlimits.count
+        spec.filter = request.filter.isEmpty ? nil : UnsafeRawPointer(arena.bytes(request.filter))
         spec.filter_length = request.filter.count
-        spec.inside_uid = request.identity.insideUID
-        spec.outside_uid = request.identity.outsideUID
-        spec.inside_gid = request.identity.insideGID
-        spec.outside_gid = request.identity.outsideGID
-        spec.deny_setgroups = request.identity.denySetgroups ? 1 : 0
-        spec.new_cgroup_namespace = request.newCgroupNamespace ? 1 : 0
-        var child = csandbox_child()
-        var failure = csandbox_failure()
-        let result = steps.withUnsafeMutableBufferPointer { steps in
-            rlimits.withUnsafeMutableBufferPointer { rlimits in
-                request.filter.withUnsafeBytes { filter in
-                    spec.steps = UnsafePointer(steps.baseAddress)
-                    spec.rlimits = UnsafePointer(rlimits.baseAddress)
-                    spec.filter = filter.isEmpty ? nil : filter.baseAddress
-                    return csandbox_spawn(&spec, &child, &failure)
-                }
-            }
-        }
-        withExtendedLifetime(arena) {}
-        guard result == 0 else { return .failure(error(failure, steps: request.steps)) }
-        return .success(SpawnedChild(raw: child))
+        setIdentity(request.identity, cgroupNamespace: request.newCgroupNamespace, in: &spec)
+        return spec
+    }
+
+    private static func setIdentity(_ identity: SandboxIdentity, cgroupNamespace: Bool, in spec: inout csandbox_spec) {
+        spec.inside_uid = identity.insideUID
+        spec.outside_uid = identity.outsideUID
+        spec.inside_gid = identity.insideGID
+        spec.outside_gid = identity.outsideGID
+        spec.deny_setgroups = identity.denySetgroups ? 1 : 0
+        spec.new_cgroup_namespace = cgroupNamespace ? 1 : 0
     }
 
     /// Lets the child build its root while the parent attaches it to cgroups.
@@ -204,33 +233,65 @@ enum SpawnStage {
     }
 }
 
-/// C memory for one spawn, freed together.
+/// C memory for one spawn: malloc'd blocks freed together, or bump-allocated from a spare's shared region (then
+/// `overflowed` tells whether everything fit).
 final class CArena {
     private var blocks: [UnsafeMutableRawPointer] = []
+    private let region: UnsafeMutableRawPointer?
+    private let capacity: Int
+    private var used = 0
+    /// Whether an allocation did not fit the region (it was malloc'd instead, out of the child's sight).
+    private(set) var overflowed = false
+
+    init() {
+        region = nil
+        capacity = 0
+    }
+
+    init(region: UnsafeMutableRawPointer, capacity: Int) {
+        self.region = region
+        self.capacity = capacity
+    }
+
+    private func allocate(_ byteCount: Int) -> UnsafeMutableRawPointer {
+        let count = max(byteCount, 1)
+        if let region {
+            let start = (used + 15) & ~15
+            if start + count <= capacity {
+                used = start + count
+                return region + start
+            }
+            overflowed = true
+        }
+        let block = malloc(count)!
+        blocks.append(block)
+        return block
+    }
 
     func string(_ text: String) -> UnsafeMutablePointer<CChar> {
-        let copy = strdup(text)!
-        blocks.append(UnsafeMutableRawPointer(copy))
-        return copy
+        var utf8 = Array(text.utf8)
+        utf8.append(0)
+        return bytes(utf8)
     }
 
     func bytes(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar> {
-        let block = malloc(max(bytes.count, 1))!
+        let block = allocate(bytes.count)
         bytes.withUnsafeBytes { source in
             if let base = source.baseAddress { block.copyMemory(from: base, byteCount: source.count) }
         }
-        blocks.append(block)
         return block.assumingMemoryBound(to: CChar.self)
+    }
+
+    /// A copy of `values` (plain C structs).
+    func array<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
+        let block = allocate(MemoryLayout<T>.stride * values.count).bindMemory(to: T.self, capacity: values.count)
+        for (index, value) in values.enumerated() { (block + index).initialize(to: value) }
+        return block
     }
 
     /// A NULL-terminated array of C strings.
     func vector(_ strings: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
-        let block = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (strings.count + 1))!
-        let array = block.bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: strings.count + 1)
-        for (index, text) in strings.enumerated() { array[index] = string(text) }
-        array[strings.count] = nil
-        blocks.append(block)
-        return array
+        array(strings.map { Optional(string($0)) } + [nil])
     }
 
     deinit {

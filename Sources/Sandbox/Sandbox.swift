@@ -19,6 +19,7 @@ public final class Sandbox: Sendable {
     private let gate: ConcurrencyGate
     private let enabled: Atomic<Bool>
     private let hostProblem: String?
+    private let spares: SparePool?
 
     /// Prepares the sandbox: compiles the seccomp program, reads the host's layout, finds the interpreters and the
     /// cgroup hierarchies. Throws only if libseccomp fails.
@@ -41,7 +42,25 @@ public final class Sandbox: Sendable {
         gate = ConcurrencyGate(limit: configuration.maxConcurrent)
         enabled = Atomic(configuration.enabled)
         hostProblem = Self.hostProblem()
+        let spareCount = min(configuration.spares, configuration.maxConcurrent)
+        if hostProblem == nil && spareCount > 0 {
+            let cgroups = cgroups
+            let identity = identity
+            let regionLength = Self.regionLength(configuration)
+            // A sandbox switched off makes none until its first run.
+            spares = SparePool(target: spareCount, fillNow: configuration.enabled) {
+                Self.makeSpare(cgroups: cgroups, identity: identity, regionLength: regionLength)
+            }
+        } else {
+            spares = nil
+        }
     }
+
+    deinit { spares?.finish() }
+
+    /// Discards the children kept ready for the next runs (and their cgroups), leaving nothing behind; the next run
+    /// starts making them again. For when the daemon stops (deinit and process exit do it too).
+    public func stop() { spares?.stop() }
 
     /// Whether runs are allowed now.
     public var isEnabled: Bool { enabled.load(ordering: .relaxed) }
@@ -141,16 +160,31 @@ public final class Sandbox: Sendable {
             arguments = commandArguments
         }
 
+        // A spare child is already in its namespaces and cgroups: it only needs its spec and the go-ahead.
+        defer { spares?.refill() }
+        if var spare = spares?.take() {
+            spare.group?.limit(to: profile)
+            let (limits, steps, request) = prepare(
+                job, profile: profile, files: files, executable: executable, arguments: arguments,
+                fitsAddressSpace: fitsAddressSpace, group: spare.group)
+            if ChildSpawner.fill(request, into: spare.region), ChildSpawner.begin(&spare.child) == nil {
+                defer {
+                    if let group = spare.group { retire(group) }
+                    spare.region.unmap()
+                }
+                ChildSpawner.release(&spare.child)
+                return finish(
+                    spare.child, group: spare.group, limits: limits, steps: steps, job: job, started: started,
+                    cancelFD: cancelFD)
+            }
+            spare.discard()  // the job did not fit its region, or the spare died waiting: spawn a child of our own
+        }
+
         let group = cgroups.hierarchies.isEmpty ? nil : cgroups.makeGroup(profile: profile)
-        defer { group?.remove() }
-        let limits = LimitPlan(
-            profile: profile, group: group, unavailable: cgroups.unavailable, fitsAddressSpace: fitsAddressSpace)
-        let steps = plan.steps(profile: profile, files: files.map { ($0.name, $0.contents) })
-        let request = SpawnRequest(
-            executable: executable, arguments: arguments, environment: Self.environment, steps: steps,
-            rlimits: limits.rlimits, filter: (group?.enforced[.memory] == nil ? strictFilter : filter).program,
-            identity: identity, newCgroupNamespace: true,
-            workingDirectory: MountPlan.workspace)
+        defer { if let group { retire(group) } }
+        let (limits, steps, request) = prepare(
+            job, profile: profile, files: files, executable: executable, arguments: arguments,
+            fitsAddressSpace: fitsAddressSpace, group: group)
 
         var child: SpawnedChild
         switch ChildSpawner.spawn(request) {
@@ -168,6 +202,36 @@ public final class Sandbox: Sendable {
                 SandboxError(.setupFailed, "could not attach the run to \(failure.path)", errno: failure.error))
         }
         ChildSpawner.release(&child)
+        return finish(child, group: group, limits: limits, steps: steps, job: job, started: started, cancelFD: cancelFD)
+    }
+
+    /// Removes a run's groups: in the background when there is a pool thread, else now.
+    private func retire(_ group: CgroupGroup) {
+        if let spares { spares.retire(group) } else { group.remove() }
+    }
+
+    /// The limits, the mount plan and the spawn request of one run.
+    private func prepare(
+        _ job: SandboxJob, profile: SandboxProfile, files: [SandboxFile], executable: String, arguments: [String],
+        fitsAddressSpace: Bool, group: CgroupGroup?
+    ) -> (LimitPlan, [PlanStep], SpawnRequest) {
+        let limits = LimitPlan(
+            profile: profile, group: group, unavailable: cgroups.unavailable, fitsAddressSpace: fitsAddressSpace)
+        let steps = plan.steps(profile: profile, files: files.map { ($0.name, $0.contents) })
+        let request = SpawnRequest(
+            executable: executable, arguments: arguments, environment: Self.environment, steps: steps,
+            rlimits: limits.rlimits, filter: (group?.enforced[.memory] == nil ? strictFilter : filter).program,
+            identity: identity, newCgroupNamespace: true,
+            workingDirectory: MountPlan.workspace)
+        return (limits, steps, request)
+    }
+
+    /// Supervises a released child to its end and makes the result.
+    private func finish(
+        _ child: SpawnedChild, group: CgroupGroup?, limits: LimitPlan, steps: [PlanStep], job: SandboxJob,
+        started: UInt64, cancelFD: Int32
+    ) -> Result<SandboxResult, SandboxError> {
+        let profile = job.profile
         let deadline = Supervisor.monotonicNanoseconds() + UInt64(profile[.wallTime]) * 1_000_000
         let supervision = Supervisor(
             child: child, steps: steps, stdin: job.stdin, outputCap: profile[.outputBytes], deadline: deadline,
@@ -201,6 +265,29 @@ public final class Sandbox: Sendable {
         "LC_ALL=C.UTF-8", "USER=sandbox", "LOGNAME=sandbox", "SHELL=/bin/sh", "PYTHONDONTWRITEBYTECODE=1",
         "PYTHONUNBUFFERED=1", "MALLOC_ARENA_MAX=2",
     ]
+
+    /// A spare child for the pool: fresh groups, a fresh region, the clone, the attach. Nil if any of it fails.
+    private static func makeSpare(cgroups: CgroupHost, identity: SandboxIdentity, regionLength: Int) -> SpareChild? {
+        guard let region = SharedRegion.make(length: regionLength) else { return nil }
+        guard case .success(var child) = ChildSpawner.spawnSpare(identity: identity, region: region) else {
+            region.unmap()
+            return nil
+        }
+        let group = cgroups.hierarchies.isEmpty ? nil : cgroups.makeGroup()
+        if let group, group.attach(child.pid) != nil {
+            ChildSpawner.abandon(&child)
+            group.remove()
+            region.unmap()
+            return nil
+        }
+        return SpareChild(child: child, group: group, region: region)
+    }
+
+    /// Room for the largest job's spec: its files fit the largest workspace; argv, plan and filter fit 4 MiB.
+    private static func regionLength(_ configuration: SandboxConfiguration) -> Int {
+        let workspace = configuration.profiles.values.map { $0[.workspaceBytes] }.max() ?? 0
+        return (workspace + (4 << 20) + 0xFFFF) & ~0xFFFF
+    }
 
     /// Why user namespaces cannot work here, if the host says so up front.
     private static func hostProblem() -> String? {

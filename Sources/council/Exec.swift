@@ -66,7 +66,7 @@ struct Exec: AsyncParsableCommand {
     /// Runs an `exec` body in a sandbox of the default configuration.
     static func run(_ body: JSONObject) async -> Result<SandboxResult, SandboxError> {
         do throws(SandboxError) {
-            let sandbox = try Sandbox(configuration: SandboxConfiguration())
+            let sandbox = try Sandbox(configuration: SandboxConfiguration(spares: 0))  // one job: spares would be waste
             return .success(try await sandbox.run(try sandbox.job(from: body)))
         } catch {
             return .failure(error)

@@ -88,7 +88,7 @@ final class LLMGatewayTests: XCTestCase {
         XCTAssertEqual(data["model"], "tiny")
         XCTAssertEqual(data["escalated"], false)
         XCTAssertEqual(data["cost_usd"]?.doubleValue, 0)
-        XCTAssertEqual(data["route"], ["math", "logic", "knowledge", "local:tiny"])
+        XCTAssertEqual(data["route"], ["math", "logic", "knowledge", "code", "local:tiny"])
         XCTAssertGreaterThan(data["tokens_out"]?.intValue ?? 0, 0)
 
         let partials = Mutex<[JSONObject]>([])

@@ -55,7 +55,9 @@ final class IsolationEscapeTests: XCTestCase {
             assertCompleted(outcome)
             XCTAssertEqual(outcome.report["started"], "yes")
         }
+        rootSandbox.stop()  // the spares kept ready for the next runs go too
         XCTAssertEqual(leftoverCgroups(of: getpid()), [], "per-run cgroups are removed")
+        XCTAssertEqual(liveChildren(), [], "no spare or sandbox child is left")
         XCTAssertEqual(
             try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8), mountsBefore,
             "no mount reaches the host's namespace")
@@ -116,6 +118,20 @@ final class IsolationEscapeTests: XCTestCase {
                     + "'PYTHONUNBUFFERED', 'SHELL', 'TMPDIR', 'USER']")
             XCTAssertFalse(outcome.stdout.contains(plantedSecret) || outcome.stderr.contains(plantedSecret))
         }
+    }
+}
+
+/// Children of this process that are still alive (the runner it starts is waited for).
+func liveChildren() -> [String] {
+    let me = getpid()
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.filter { Int($0) != nil }.compactMap { pid in
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+        guard fields.count > 2, fields[0] != "Z", Int32(fields[1]) == me else { return nil }
+        return stat
     }
 }
 

@@ -194,7 +194,33 @@ final class SandboxRunTests: XCTestCase {
             XCTAssertEqual(error.errno, ENOENT)
             XCTAssertTrue(error.description.contains("exec the interpreter"), error.description)
         }
+        rootSandbox.stop()
         XCTAssertEqual(leftoverCgroups(of: getpid()), [])
+    }
+
+    func testSpareChildrenRunEachJobAloneAndLeaveNothingWhenStopped() async throws {
+        let sandbox = try Sandbox(configuration: SandboxConfiguration(maxConcurrent: 2, spares: 2))
+        let code = """
+            import os, sys
+            tag = sys.stdin.read()
+            print("files:", sorted(os.listdir(".")))
+            print("tag:", open(f"{tag}.txt").read())
+            print("pids:", sorted(int(p) for p in os.listdir("/proc") if p.isdigit()))
+            """
+        // Spares are made in the background: some runs take one, some spawn their own; each sees only its own job.
+        for round in 0..<6 {
+            let tag = "job\(round)"
+            let body = python(code, stdin: tag, files: ["\(tag).txt": .string("secret \(round)")])
+            let result = try await sandbox.run(try sandbox.job(from: body))
+            XCTAssertEqual(result.exitCode, 0, result.stderr)
+            XCTAssertEqual(result.stdout, "files: ['\(tag).txt', 'main.py']\ntag: secret \(round)\npids: [1, 2]\n")
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        sandbox.stop()
+        rootSandbox.stop()
+        XCTAssertEqual(leftoverCgroups(of: getpid()), [], "spares' cgroups are removed")
+        XCTAssertEqual(liveChildren(), [], "spares are killed and reaped")
+        XCTAssertEqual(zombieChildren(), [])
     }
 
     func testSandboxDescribesWhatItCanDo() throws {

@@ -154,8 +154,10 @@ struct csandbox_failure {
 };
 
 /// Clones the child into new user, mount, pid, net, ipc and uts namespaces, writes its id maps and leaves it waiting
-/// for `csandbox_release`. All signals are blocked in the calling thread across the clone. Returns 0, or -1 with
-/// `failure` filled in (no child left behind).
+/// for `csandbox_release`. All signals are blocked in the calling thread across the clone. The child reads `*spec`
+/// only once `csandbox_begin` lets it go, so the id fields must be set now, and the rest may still be written until
+/// then when `spec` lives in a `csandbox_map_shared` mapping (a spare child spawned ahead of its job). Returns 0, or
+/// -1 with `failure` filled in (no child left behind).
 int csandbox_spawn(const struct csandbox_spec *spec, struct csandbox_child *child, struct csandbox_failure *failure);
 
 /// Lets the child build its root (it then waits again, for `csandbox_release`), so that the parent can attach it to
@@ -173,6 +175,13 @@ int csandbox_outcome(struct csandbox_child *child, struct csandbox_failure *fail
 
 /// Abandons a spawned child before release: closes its channels and fds, kills and reaps it.
 void csandbox_abandon(struct csandbox_child *child);
+
+/// A zeroed anonymous MAP_SHARED|MAP_NORESERVE mapping of `length` bytes, or NULL with errno. A child cloned while
+/// it exists sees later writes to it: a spare child spawned ahead of its job reads its spec from here once released.
+void *csandbox_map_shared(size_t length);
+
+/// Unmaps what `csandbox_map_shared` mapped.
+void csandbox_unmap_shared(void *address, size_t length);
 
 /// pidfd_send_signal(2); 0 or -1 with errno.
 int csandbox_pidfd_signal(int pidfd, int signal);

@@ -80,6 +80,7 @@ extension CouncilConfig {
         out.key("max_concurrent", integer: sandbox.maxConcurrent)
         out.key("default_profile", string: sandbox.defaultProfile)
         out.key("cgroups", bool: sandbox.cgroups)
+        out.key("spares", integer: sandbox.spares)
         for name in sandbox.profiles.keys.sorted() {
             out.table("sandbox.\(name)")
             let profile = sandbox.profiles[name]!

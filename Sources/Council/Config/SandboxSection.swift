@@ -11,6 +11,9 @@ extension CouncilConfig {
         public var defaultProfile = "light"
         /// `cgroups`: hold runs to cgroup limits (memory, pids, CPU) where the host allows. Default true.
         public var cgroups = true
+        /// `spares`: sandboxes kept ready (cloned into fresh namespaces and cgroups, holding no job) so that a run
+        /// starts without waiting for them; 0 turns this off. At most `max_concurrent`. Default 2.
+        public var spares = 2
         /// The profiles: the built-in `light` and `heavy`, with any keys the file sets, plus any new ones.
         public var profiles: [String: SandboxProfile] = ["light": .light, "heavy": .heavy]
 
@@ -21,6 +24,7 @@ extension CouncilConfig {
             enabled = table.bool("enabled", default: enabled)
             maxConcurrent = table.integer("max_concurrent", default: maxConcurrent, in: 1...64)
             cgroups = table.bool("cgroups", default: cgroups)
+            spares = table.integer("spares", default: spares, in: 0...64)
             for name in table.subtableKeys() {
                 var profile = table.table(name)
                 let base = profiles[name] ?? .light
@@ -44,7 +48,7 @@ extension CouncilConfig {
         public var configuration: SandboxConfiguration {
             SandboxConfiguration(
                 enabled: enabled, maxConcurrent: maxConcurrent, profiles: profiles, defaultProfile: defaultProfile,
-                cgroups: cgroups)
+                cgroups: cgroups, spares: min(spares, maxConcurrent))
         }
     }
 }

@@ -1,0 +1,120 @@
+import JSON
+import Sandbox
+import Skills
+
+/// The code skill: runs code the question already contains in the sandbox (no model), or has a language model write
+/// a program that computes the answer, runs it in the sandbox, and feeds failures back until it works — within a
+/// maximum number of attempts and a maximum cost per run.
+public struct CodeSkill: Skill {
+    /// The caps of one run; a request may lower them (`max_cost_usd`), never raise them.
+    public struct Limits: Sendable, Equatable {
+        /// Programs written and run at most, counting the first.
+        public var maxAttempts: Int
+        /// US dollars one run may spend on paid models, all attempts together.
+        public var maxCostUSD: Double
+        /// The longest reply asked of a model for one program.
+        public var maxTokens: Int
+        /// The sandbox profile programs run under; nil for the sandbox's default.
+        public var profile: String?
+
+        /// Caps: 3 attempts, $0.05, 1024 tokens a program, the default profile.
+        public init(maxAttempts: Int = 3, maxCostUSD: Double = 0.05, maxTokens: Int = 1024, profile: String? = nil) {
+            self.maxAttempts = max(1, maxAttempts)
+            self.maxCostUSD = max(0, maxCostUSD)
+            self.maxTokens = max(1, maxTokens)
+            self.profile = profile
+        }
+    }
+
+    public let name = "code"
+    /// Where every program runs.
+    public let sandbox: Sandbox
+    /// The models that may write programs: local ones are asked before cloud ones.
+    public let models: [any LanguageModel]
+    /// Guards paid calls; nil means no paid model is called.
+    public let spending: (any SpendingGate)?
+    /// The node's routing switches (`cloud_escalation`).
+    public let options: RouterOptions
+    /// The caps of a run.
+    public let limits: Limits
+
+    /// Creates the skill over a sandbox and, for questions that need a program written, models and a spending gate.
+    public init(
+        sandbox: Sandbox, models: [any LanguageModel] = [], spending: (any SpendingGate)? = nil,
+        options: RouterOptions = RouterOptions(), limits: Limits = Limits()
+    ) {
+        self.sandbox = sandbox
+        self.models = models.filter { $0.tier == .local } + models.filter { $0.tier == .cloud }
+        self.spending = spending
+        self.options = options
+        self.limits = limits
+    }
+
+    /// Creates the skill with the LLM tiers' models, spending gate and options (none when `cascade` is nil).
+    public init(sandbox: Sandbox, cascade: ModelCascade?, limits: Limits = Limits()) {
+        self.init(
+            sandbox: sandbox, models: cascade?.models ?? [], spending: cascade?.spending,
+            options: cascade?.options ?? RouterOptions(), limits: limits)
+    }
+
+    public func claim(_ question: Question) -> Claim? {
+        switch CodeIntent.of(question.prompt) {
+        case nil:
+            return nil
+        case .run(let program):
+            // Claimed even while the sandbox is off, so the requester learns why the code did not run.
+            return Claim(confidence: 1.0) { try await runGiven(program) }
+        case .write:
+            guard sandbox.isEnabled, models.contains(where: { mayWrite($0, for: question) }) else { return nil }
+            let loop = CodeLoop(skill: self, question: question)
+            return Claim(confidence: 0.95) { try await loop.run() }
+        }
+    }
+
+    /// Whether `model` may be asked to write for `question`: local models always; cloud ones when neither the
+    /// request (`allow_cloud: false`) nor the `cloud_escalation` option forbids it, and a spending gate can bill them.
+    func mayWrite(_ model: any LanguageModel, for question: Question) -> Bool {
+        model.tier == .local
+            || (question.allowCloud != false && options.current.cloudEscalation && spending != nil)
+    }
+
+    /// Runs code from the question once and replies with its output or its error.
+    func runGiven(_ program: FoundCode) async throws(RouterError) -> SkillAnswer {
+        let outcome = try await execute(program)
+        let attempt = outcome.attempt(model: nil)
+        var answer = SkillAnswer(
+            text: outcome.text, answer: outcome.answer, skill: name, confidence: 1.0,
+            details: outcome.details(attempts: [attempt]))
+        answer.route = ["sandbox:\(program.language)"]
+        return answer
+    }
+
+    /// Runs `program` in the sandbox under the configured profile.
+    /// - Throws: `sandbox_disabled`, `backend_unavailable` (no interpreter for the language), `timeout` (cancelled),
+    ///   or `internal` when the sandbox could not be set up.
+    func execute(_ program: FoundCode) async throws(RouterError) -> CodeOutcome {
+        guard sandbox.isEnabled else {
+            throw RouterError(
+                code: "sandbox_disabled",
+                message: "code: the sandbox is disabled on this node (sandbox.enabled = false, or the sandbox "
+                    + "option), so the code was not run",
+                route: [])
+        }
+        guard let language = sandbox.language(named: program.language) else {
+            throw RouterError(
+                code: "backend_unavailable",
+                message: "code: this node has no \(program.language) interpreter for the sandbox", route: [])
+        }
+        let profile = sandbox.profile(named: limits.profile) ?? .light
+        do {
+            let result = try await sandbox.run(SandboxJob(program: .code(language, program.code), profile: profile))
+            return CodeOutcome(program: program, result: result)
+        } catch {
+            switch error.code {
+            case .disabled: throw RouterError(code: "sandbox_disabled", message: "code: \(error.message)", route: [])
+            case .cancelled: throw RouterError(code: "timeout", message: "code: \(error.message)", route: [])
+            default: throw RouterError(code: "internal", message: "code: the sandbox failed: \(error)", route: [])
+            }
+        }
+    }
+}
