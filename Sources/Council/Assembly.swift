@@ -43,6 +43,7 @@ extension Capabilities {
         let sandbox = try addSandbox(to: &capabilities, config: config)
         // After math, logic and knowledge; the LLM tiers (capabilities.models) are asked after every skill.
         capabilities.skills.append(CodeSkill(sandbox: sandbox, cascade: capabilities.models))
+        try addAgents(to: &capabilities, config: config, database: database, logger: logger)
         return capabilities
     }
 
@@ -68,6 +69,18 @@ extension Capabilities {
         capabilities.operations += MemoryOperations.all(store: store, conversations: conversations)
         capabilities.services += [{ await store.keepSynchronized() }, { await conversations.keepPruned() }]
         return MemoryContext(store: store, conversations: conversations, logger: logger)
+    }
+
+    /// Agent profiles: stored ones and those in `[agents] dir`, the `agent/*` ops, and `ask`'s `agent`.
+    static func addAgents(
+        to capabilities: inout Capabilities, config: CouncilConfig, database: Database, logger: Logger
+    ) throws {
+        let agents = try AgentDirectory(
+            database: database, folder: config.agents.directory, skillNames: capabilities.skills.map(\.name),
+            sandboxProfiles: ["light", "heavy"])
+        for problem in agents.problems { logger.warning("agent profile not loaded: \(problem)") }
+        capabilities.agents = agents
+        capabilities.operations += AgentOperations.all(directory: agents)
     }
 
     /// The code sandbox: the `exec` op and the `sandbox` option.

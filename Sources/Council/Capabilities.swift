@@ -27,6 +27,9 @@ public struct Capabilities: Sendable {
     /// How many facts memory holds, for the metrics; nil without memory.
     public var factCount: (@Sendable () throws -> Int)?
 
+    /// The agent profiles `ask` applies when a request names `agent`; nil ignores `agent`.
+    public var agents: AgentDirectory?
+
     /// Creates a set of capabilities.
     public init(
         skills: [any Skill], models: ModelCascade? = nil, operations: [any Operation] = [],

@@ -60,7 +60,7 @@ public final class Daemon: Sendable {
         let nodeOptions = NodeOptions(built.options, store: OptionsStore(database: database), logger: logger)
         var operations: [any Operation] =
             [
-                AskOperation(cascade: Cascade(skills: skills, models: built.models)), InfoOperation(status: status),
+                AskOperation(cascade: Cascade(skills: skills, models: built.models), agents: built.agents), InfoOperation(status: status),
                 HealthOperation(status: status), OptionsOperation(options: nodeOptions),
             ] + built.operations
         let modelNames = built.models?.models.map(\.name) ?? []

@@ -17,8 +17,8 @@ public struct ModelCascade: Sendable {
     public let options: RouterOptions
     /// The answer length asked of models.
     public let maxTokens: Int
-    /// The system prompt put before every conversation.
-    public let systemPrompt: String
+    /// The system prompt put before every conversation (an agent profile replaces it for its questions).
+    public var systemPrompt: String
     /// Conversation memory and facts; nil for none.
     public let context: (any AnswerContext)?
     private let events: EventSink

@@ -255,7 +255,9 @@ public final class Sandbox: Sendable {
                 stderr: String(decoding: supervision.stderr, as: UTF8.self),
                 durationMillis: Double(Supervisor.monotonicNanoseconds() - started) / 1_000_000,
                 cpuMillis: cpuMicros / 1000,
-                maxRSSKilobytes: supervision.maxRSSKilobytes,
+                // The memory cgroup's peak counts only the sandbox's own pages; the reaped init's ru_maxrss also
+                // counts the pages it shares copy-on-write with the daemon it was forked from.
+                maxRSSKilobytes: usage.peakMemoryBytes.map { $0 / 1024 } ?? supervision.maxRSSKilobytes,
                 limits: limits.applied))
     }
 

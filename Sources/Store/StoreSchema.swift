@@ -2,7 +2,7 @@
 /// shipped ones.
 public enum StoreSchema {
     /// All of Council's migrations, oldest first.
-    public static let migrations: [Migration] = [journal, logicPrograms, options, budget, memory]
+    public static let migrations: [Migration] = [journal, logicPrograms, options, budget, memory, agents]
 
     /// A migrator for ``migrations``.
     public static var migrator: Migrator { Migrator(migrations) }

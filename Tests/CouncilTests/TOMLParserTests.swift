@@ -260,8 +260,8 @@ struct TOMLValueTests {
         let members = try TOMLDocument.parse(try readTextFile(shippedConfigPath()), origin: "council.toml")
         #expect(
             members.map(\.key) == [
-                "node", "mqtt", "journal", "requests", "log", "budget", "router", "sandbox", "control", "memory", "logic", "metrics",
-                "homeassistant",
+                "node", "mqtt", "journal", "requests", "log", "budget", "router", "sandbox", "control", "memory",
+                "agents", "logic", "metrics", "homeassistant",
             ])
         let mqtt = members.first { $0.key == "mqtt" }.map { render($0.value) } ?? ""
         #expect(mqtt.hasPrefix(#"{url: "mqtt://127.0.0.1:1883", base_topic: "council", client_id: "", protocol: "5""#))

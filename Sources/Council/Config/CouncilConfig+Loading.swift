@@ -62,6 +62,8 @@ extension CouncilConfig {
         config.control = ControlSection(reading: &control)
         var memory = root.table("memory")
         config.memory = MemorySection(reading: &memory)
+        var agents = root.table("agents")
+        config.agents = AgentsSection(reading: &agents)
         var logic = root.table("logic")
         config.logic = LogicSection(reading: &logic)
         var metrics = root.table("metrics")
@@ -70,8 +72,8 @@ extension CouncilConfig {
         config.homeAssistant = HomeAssistantSection(reading: &homeAssistant)
 
         let tables = [
-            root, node, mqtt, journal, requests, log, budget, router, sandbox, control, memory, logic, metrics,
-            homeAssistant,
+            root, node, mqtt, journal, requests, log, budget, router, sandbox, control, memory, agents, logic,
+            metrics, homeAssistant,
         ]
         for table in tables + modelTables {
             table.reportUnknownKeys()

@@ -99,6 +99,9 @@ extension CouncilConfig {
         out.key("session_token_budget", integer: memory.settings.sessionTokenBudget)
         out.key("session_expiry_days", double: memory.settings.sessionExpiryDays)
 
+        out.table("agents")
+        out.key("dir", string: agents.directory)
+
         out.table("logic")
         out.key("programs_dir", string: logic.programsDirectory)
 

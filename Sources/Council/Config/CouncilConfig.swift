@@ -26,6 +26,8 @@ public struct CouncilConfig: Sendable, Equatable {
     public var control = ControlSection()
     /// `[memory]`: facts, knowledge and conversations.
     public var memory = MemorySection()
+    /// `[agents]`: a folder of agent profiles.
+    public var agents = AgentsSection()
     /// `[logic]`: Prolog programs loaded at start.
     public var logic = LogicSection()
     /// `[metrics]`: the metrics snapshot and the Prometheus endpoint.

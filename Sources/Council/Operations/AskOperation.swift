@@ -6,10 +6,12 @@ import Skills
 public struct AskOperation: Operation {
     public let name = "ask"
     private let cascade: Cascade
+    private let agents: AgentDirectory?
 
-    /// Creates the op over a cascade.
-    public init(cascade: Cascade) {
+    /// Creates the op over a cascade; `agents` applies the profile a request names in `agent`.
+    public init(cascade: Cascade, agents: AgentDirectory? = nil) {
         self.cascade = cascade
+        self.agents = agents
     }
 
     public func plan(_ body: JSONObject, context: OperationContext) -> OperationPlan {
@@ -18,6 +20,12 @@ public struct AskOperation: Operation {
         switch Self.question(from: body) {
         case .failure(let error): return .ready(.failure(error))
         case .success(let valid): question = valid
+        }
+        var cascade = self.cascade
+        if let agents {
+            do { (question, cascade) = try agents.applying(question, to: cascade) } catch {
+                return .ready(.failure(Self.requestError(error)))
+            }
         }
         if case .bool(true)? = body["stream"] {
             let partials = context.partials
