@@ -9,6 +9,12 @@ extension MemoryStore {
         return state.withLock { $0.knowledge.answer(parsed, session: session) }
     }
 
+    /// Whether the store holds no fact at all (then a search can only come back empty: skip it). Checked in memory
+    /// first; the table is counted only when no vector is held.
+    public var isEmpty: Bool {
+        state.withLock { $0.vectors.count == 0 } && ((try? count()) ?? 1) == 0
+    }
+
     /// How many distinct (relation, subject) pairs the stored facts state.
     public var knownRelationCount: Int { state.withLock { $0.knowledge.relationCount } }
 
@@ -17,7 +23,7 @@ extension MemoryStore {
     public func relevantFacts(
         for prompt: String, session: String? = nil, k: Int = 5, minimumSimilarity: Float = 0.35
     ) async throws -> [MemoryHit] {
-        guard !FactValidation.trimmed(prompt).isEmpty else { return [] }
+        guard !FactValidation.trimmed(prompt).isEmpty, !isEmpty else { return [] }
         let hits = try await search(prompt, k: k, filter: FactFilter(session: session))
         return hits.filter { $0.bm25 != nil || ($0.similarity ?? -1) >= minimumSimilarity }
     }
