@@ -78,12 +78,7 @@ final class Telemetry: Sendable {
     /// Connects the publishers to the client.
     func attach(_ client: MQTTClient, topics: Topics, journal: Journal) {
         clientBox.client = client
-        // Through the client's announcements: published now when connected, and the latest again on every
-        // (re)connection, so the retained snapshot is never lost to a publish made while disconnected.
-        let metricsTopic = topics.metrics
-        publisher.attach { payload in
-            client.announce(OutboundMessage(topic: metricsTopic, payload: payload, qos: 1, retain: true))
-        }
+        publisher.attach(publish: MetricsPublisher.retained(on: client, topic: topics.metrics))
         announcer?.attach(bus: client)
         metrics.setJournalDepthSource { try journal.pendingCount() }
     }

@@ -186,16 +186,6 @@ public struct ModelCascade: Sendable {
     }
 }
 
-extension String {
-    /// The text without leading and trailing white space.
-    func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        return String(scalars[first...last])
-    }
-}
-
 /// Forwards streamed text to the requester and keeps it, so that a call failing mid-stream can still be billed.
 final class StreamedText: Sendable {
     private let forward: (@Sendable (String) -> Void)?

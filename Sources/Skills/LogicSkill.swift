@@ -86,12 +86,3 @@ public struct LogicSkill: Skill {
         return SkillAnswer(text: text, answer: answer, skill: skill, confidence: 1.0, details: details)
     }
 }
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
-        return String(scalars)
-    }
-}

@@ -36,7 +36,7 @@ final class MetricsPublishingTests: XCTestCase {
         let registry = MetricsRegistry(ops: ["ask", "metrics"], skills: ["math"])
         let publisher = MetricsPublisher(
             registry: registry, interval: .seconds(3600),
-            publish: MetricsPublisher.retained(on: bus, topic: topic, logger: testLogger("metrics")))
+            publish: MetricsPublisher.retained(on: bus, topic: topic))
         let recorder = try await Recorder(broker: broker, filters: [topic])
         let loop = Task { await publisher.run() }
 
@@ -71,7 +71,7 @@ final class MetricsPublishingTests: XCTestCase {
         let registry = MetricsRegistry(ops: ["ask"])
         let publisher = MetricsPublisher(
             registry: registry, interval: .milliseconds(100),
-            publish: MetricsPublisher.retained(on: bus, topic: topic, logger: testLogger("metrics")))
+            publish: MetricsPublisher.retained(on: bus, topic: topic))
         let recorder = try await Recorder(broker: broker, filters: [topic])
         let loop = Task { await publisher.run() }
         let published = await recorder.wait(for: 4, timeout: .seconds(15))

@@ -1,6 +1,5 @@
 import Bus
 import JSON
-import Logging
 import Synchronization
 
 /// Publishes the registry's flat JSON snapshot: once when `run` starts, then every `interval`, and whenever
@@ -15,7 +14,7 @@ public final class MetricsPublisher: Sendable {
     private let wake: AsyncStream<Void>.Continuation
 
     /// Creates a publisher; nothing is published until `run`.
-    /// - Parameter publish: sends one snapshot (the JSON bytes) — see `retained(on:topic:logger:)`; when nil, set
+    /// - Parameter publish: sends one snapshot (the JSON bytes) — see `retained(on:topic:)`; when nil, set
     ///   it later with `attach(publish:)` (snapshots taken before are dropped).
     public init(
         registry: MetricsRegistry, interval: Duration = .seconds(30),
@@ -66,15 +65,10 @@ public final class MetricsPublisher: Sendable {
         publish(JSONValue.object(registry.snapshot().flatJSON).encoded())
     }
 
-    /// A `publish` closure that sends each snapshot retained, QoS 1, to `topic` (`<base>/<node>/metrics`), logging
-    /// at debug level when the client cannot queue it (for example while stopping).
-    public static func retained(on bus: MQTTClient, topic: String, logger: Logger) -> @Sendable ([UInt8]) -> Void {
-        { payload in
-            do {
-                try bus.publish(OutboundMessage(topic: topic, payload: payload, qos: 1, retain: true))
-            } catch {
-                logger.debug("could not publish metrics to \(topic): \(error)")
-            }
-        }
+    /// A `publish` closure that sends each snapshot retained, QoS 1, to `topic` (`<base>/<node>/metrics`) as one of
+    /// the client's announcements: published now when connected, and the latest again on every (re)connection, so a
+    /// snapshot made while disconnected is never lost.
+    public static func retained(on bus: MQTTClient, topic: String) -> @Sendable ([UInt8]) -> Void {
+        { payload in bus.announce(OutboundMessage(topic: topic, payload: payload, qos: 1, retain: true)) }
     }
 }
