@@ -12,7 +12,7 @@ public struct ModelCascade: Sendable {
     /// Models in the order written in the configuration; local ones are tried before cloud ones.
     public let models: [any LanguageModel]
     /// Guards paid calls; nil means no paid model may be called.
-    public let spending: (any SpendingGate)?
+    public var spending: (any SpendingGate)?
     /// Run-time switches.
     public let options: RouterOptions
     /// The answer length asked of models.

@@ -14,6 +14,14 @@ public protocol SpendingGate: Sendable {
     )
     /// Drops the reservation of a call that failed before it spent anything.
     func release(_ grant: SpendingGrant)
+    /// This gate for calls made on behalf of the agent profile `agent`: its spend is recorded under the agent's
+    /// name and, when `dailyUSD` is set, each call must also fit what the agent has left today.
+    func forAgent(_ agent: String, dailyUSD: Double?) -> any SpendingGate
+}
+
+extension SpendingGate {
+    /// Gates that keep no accounts by agent return themselves.
+    public func forAgent(_ agent: String, dailyUSD: Double?) -> any SpendingGate { self }
 }
 
 /// A reservation the budget granted.

@@ -65,7 +65,7 @@ struct BudgetLimits {
         let resetsAt: Int64?
     }
 
-    let limits: [Limit]
+    private(set) var limits: [Limit]
     let periods: BudgetPeriods
 
     init(totals: BudgetTotals, caps: BudgetCaps, periods: BudgetPeriods, requestMaxUSD: Double?) {
@@ -86,13 +86,20 @@ struct BudgetLimits {
         self.limits = limits
     }
 
+    /// Adds the daily cap of the agent a call is made for: `usedNanos` is its spend today plus what its calls in
+    /// flight hold.
+    mutating func addAgentLimit(capNanos: Int64, usedNanos: Int64) {
+        limits.append(
+            Limit(kind: .agent, capNanos: capNanos, leftNanos: max(0, capNanos - usedNanos), resetsAt: periods.dayEnd))
+    }
+
     /// The least any limit leaves.
     var left: Int64 { limits.map(\.leftNanos).min() ?? 0 }
 
     /// The refusal for a call needing `needed`: blames, of the limits too small, the one that frees up last.
     func refusal(needed: Int64) -> BudgetExceeded {
         let short = limits.filter { $0.leftNanos < needed }
-        let order: [BudgetCapKind] = [.request, .monthly, .daily]
+        let order: [BudgetCapKind] = [.request, .monthly, .daily, .agent]
         let blamed = order.lazy.compactMap { kind in short.first { $0.kind == kind } }.first ?? limits[0]
         return BudgetExceeded(
             cap: blamed.kind, remainingUSD: USD.dollars(left), neededUSD: USD.dollars(needed),

@@ -9,6 +9,8 @@ public struct BudgetReservation: Sendable, Equatable {
     public let amountUSD: Double
     /// The caller's request id, recorded with the spend.
     public let requestID: String?
+    /// The agent profile the call is made for, recorded with the spend; nil for none.
+    public var agent: String? = nil
 
     /// Whether anything is held (false for free models).
     public var holdsMoney: Bool { id != nil }
@@ -41,6 +43,23 @@ public enum BudgetCapKind: String, Sendable, Equatable, CaseIterable {
     case monthly
     /// The request's own `max_cost_usd`; it never resets.
     case request
+    /// The daily cap of the agent profile the call is made for (its `daily_usd`), resetting with `daily`.
+    case agent
+}
+
+/// The agent profile a paid call is made for: its spend is recorded under its name, and its `daily_usd`, when set,
+/// is one more limit the call must fit.
+public struct AgentAllowance: Sendable, Equatable {
+    /// The profile's name.
+    public var name: String
+    /// The most the agent may spend per day (the node's day, in the budget's time zone); nil for no cap of its own.
+    public var dailyUSD: Double?
+
+    /// Creates an allowance.
+    public init(name: String, dailyUSD: Double?) {
+        self.name = name
+        self.dailyUSD = dailyUSD
+    }
 }
 
 /// A paid call refused because not even a short answer fits what is left (the `budget_exceeded` error).
@@ -66,6 +85,7 @@ public struct BudgetExceeded: Error, Sendable, Equatable, CustomStringConvertibl
         let needs = "the call needs at least \(Self.format(neededUSD))"
         switch cap {
         case .request: return "the request's max_cost_usd is too small: \(left); \(needs)"
+        case .agent: return "the agent's daily budget is exhausted: \(left) until \(resetsAt ?? "?"); \(needs)"
         case .daily, .monthly: return "\(cap.rawValue) budget exhausted: \(left) until \(resetsAt ?? "?"); \(needs)"
         }
     }

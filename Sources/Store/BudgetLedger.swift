@@ -72,12 +72,13 @@ public final class BudgetLedger: Sendable {
     ///   ``SQLiteError``.
     public func authorize(
         model: String, price: ModelPrice, promptTokens: Int, requestedMaxTokens: Int, requestMaxUSD: Double? = nil,
-        requestID: String? = nil, now: Int64 = wallClockMillis()
+        requestID: String? = nil, agent: AgentAllowance? = nil, now: Int64 = wallClockMillis()
     ) throws -> BudgetGrant {
         let prompt = max(0, promptTokens)
         let requested = max(1, requestedMaxTokens)
         guard !price.isFree else {
-            let reservation = BudgetReservation(id: nil, model: model, amountUSD: 0, requestID: requestID)
+            let reservation = BudgetReservation(
+                id: nil, model: model, amountUSD: 0, requestID: requestID, agent: agent?.name)
             return BudgetGrant(
                 reservation: reservation, price: price, promptTokens: prompt, requestedMaxTokens: requested,
                 maxTokens: requested)
@@ -86,8 +87,8 @@ public final class BudgetLedger: Sendable {
         let shortest = min(requested, caps.minimumAnswerTokens)
         let needed = price.worstCaseNanos(promptTokens: prompt, maxTokens: shortest)
         let (reservation, maxTokens) = try hold(
-            model: model, requestID: requestID, promptTokens: prompt, caps: caps, requestMaxUSD: requestMaxUSD,
-            needed: needed, now: now
+            model: model, requestID: requestID, agent: agent, promptTokens: prompt, caps: caps,
+            requestMaxUSD: requestMaxUSD, needed: needed, now: now
         ) { left in
             let allowed = Self.largestMaxTokens(price: price, promptTokens: prompt, requested: requested, left: left)
             return (price.worstCaseNanos(promptTokens: prompt, maxTokens: allowed), allowed)
@@ -106,7 +107,7 @@ public final class BudgetLedger: Sendable {
         let amount = USD.nanos(max(0, worstCaseUSD))
         guard amount > 0 else { return BudgetReservation(id: nil, model: model, amountUSD: 0, requestID: requestID) }
         return try hold(
-            model: model, requestID: requestID, promptTokens: 0, caps: caps, requestMaxUSD: requestMaxUSD,
+            model: model, requestID: requestID, agent: nil, promptTokens: 0, caps: caps, requestMaxUSD: requestMaxUSD,
             needed: amount, now: now
         ) { _ in (amount, 0) }.reservation
     }
@@ -125,32 +126,36 @@ public final class BudgetLedger: Sendable {
     /// One `BEGIN IMMEDIATE` transaction: measures what every limit leaves, refuses when the least of them is below
     /// `needed`, else records the reservation `size(left)` returns.
     private func hold(
-        model: String, requestID: String?, promptTokens: Int, caps: BudgetCaps, requestMaxUSD: Double?,
-        needed: Int64, now: Int64, size: (Int64) -> (nanos: Int64, maxTokens: Int)
+        model: String, requestID: String?, agent: AgentAllowance?, promptTokens: Int, caps: BudgetCaps,
+        requestMaxUSD: Double?, needed: Int64, now: Int64, size: (Int64) -> (nanos: Int64, maxTokens: Int)
     ) throws -> (reservation: BudgetReservation, maxTokens: Int) {
         let periods = BudgetPeriods(now: now, zone: caps.timeZone)
         let runID = self.runID
         let outcome = try database.transaction(.immediate) {
             connection -> Result<(Int64, Int64, Int), BudgetExceeded> in
             let totals = try BudgetTotals.read(connection, periods: periods, cache: true)
-            let limits = BudgetLimits(totals: totals, caps: caps, periods: periods, requestMaxUSD: requestMaxUSD)
+            var limits = BudgetLimits(totals: totals, caps: caps, periods: periods, requestMaxUSD: requestMaxUSD)
+            if let agent, let daily = agent.dailyUSD {
+                let used = try AgentSpend.usedToday(connection, agent: agent.name, periods: periods)
+                limits.addAgentLimit(capNanos: USD.nanos(max(0, daily)), usedNanos: used)
+            }
             guard limits.left >= needed else { return .failure(limits.refusal(needed: needed)) }
             let (amount, maxTokens) = size(limits.left)
             try connection.run(
                 """
                 INSERT INTO budget_reservations
-                    (model, amount_nano_usd, prompt_tokens, max_tokens, request_id, run_id, created_at_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                    (model, amount_nano_usd, prompt_tokens, max_tokens, request_id, run_id, created_at_ms, agent)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     .text(model), .integer(amount), .integer(Int64(promptTokens)), .integer(Int64(maxTokens)),
-                    requestID.sqlValue, .text(runID), .integer(now),
+                    requestID.sqlValue, .text(runID), .integer(now), agent?.name.sqlValue ?? .null,
                 ])
             return .success((try connection.lastInsertRowID, amount, maxTokens))
         }
         let (id, amount, maxTokens) = try outcome.get()
         let reservation = BudgetReservation(
-            id: id, model: model, amountUSD: USD.dollars(amount), requestID: requestID)
+            id: id, model: model, amountUSD: USD.dollars(amount), requestID: requestID, agent: agent?.name)
         return (reservation, maxTokens)
     }
 
@@ -200,7 +205,8 @@ public final class BudgetLedger: Sendable {
             }
             try Self.recordSpend(
                 connection, model: reservation.model, kind: "call", usage: usage, costNanos: costNanos,
-                reservedNanos: reserved, requestID: reservation.requestID, runID: runID, now: now)
+                reservedNanos: reserved, requestID: reservation.requestID, runID: runID, agent: reservation.agent,
+                now: now)
             guard costNanos > 0 else { return [] }
             let totals = try BudgetTotals.read(connection, periods: periods, cache: true)
             return try BudgetThresholds.announce(connection, totals: totals, caps: caps, periods: periods, now: now)
@@ -219,19 +225,19 @@ public final class BudgetLedger: Sendable {
 
     static func recordSpend(
         _ connection: borrowing Connection, model: String, kind: String, usage: BudgetUsage, costNanos: Int64,
-        reservedNanos: Int64, requestID: String?, runID: String, now: Int64
+        reservedNanos: Int64, requestID: String?, runID: String, agent: String?, now: Int64
     ) throws {
         try connection.run(
             """
             INSERT INTO budget_spend (model, kind, tokens_in, tokens_out, tokens_cached, cost_nano_usd,
-                                      reserved_nano_usd, estimated, request_id, run_id, at_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      reserved_nano_usd, estimated, request_id, run_id, at_ms, agent)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(model), .text(kind), .integer(Int64(max(0, usage.inputTokens))),
                 .integer(Int64(max(0, usage.outputTokens))), usage.cachedInputTokens.map { Int64(max(0, $0)) }.sqlValue,
                 .integer(costNanos), .integer(reservedNanos), usage.estimated.sqlValue, requestID.sqlValue,
-                .text(runID), .integer(now),
+                .text(runID), .integer(now), agent.sqlValue,
             ])
         try BudgetTotalsCache.add(connection, model: model, costNanos: costNanos, usage: usage, at: now)
     }
@@ -245,7 +251,7 @@ public final class BudgetLedger: Sendable {
         return try database.transaction(.immediate) { connection in
             let rows = try connection.query(
                 """
-                SELECT id, model, amount_nano_usd, prompt_tokens, max_tokens, request_id, run_id
+                SELECT id, model, amount_nano_usd, prompt_tokens, max_tokens, request_id, run_id, agent
                 FROM budget_reservations WHERE run_id <> ? ORDER BY id
                 """, [.text(runID)])
             guard !rows.isEmpty else { return BudgetRecovery(settledReservations: 0, settledUSD: 0, events: []) }
@@ -258,7 +264,7 @@ public final class BudgetLedger: Sendable {
                 try recordSpend(
                     connection, model: try row.get("model"), kind: "abandoned", usage: usage, costNanos: amount,
                     reservedNanos: amount, requestID: try row.get("request_id"), runID: try row.get("run_id"),
-                    now: now)
+                    agent: try row.get("agent"), now: now)
                 try connection.run("DELETE FROM budget_reservations WHERE id = ?", [row[0]])
             }
             let totals = try BudgetTotals.read(connection, periods: periods, cache: true)

@@ -2,7 +2,9 @@
 /// shipped ones.
 public enum StoreSchema {
     /// All of Council's migrations, oldest first.
-    public static let migrations: [Migration] = [journal, logicPrograms, options, budget, memory, agents]
+    public static let migrations: [Migration] = [
+        journal, logicPrograms, options, budget, memory, agents, AgentSpend.migration,
+    ]
 
     /// A migrator for ``migrations``.
     public static var migrator: Migrator { Migrator(migrations) }

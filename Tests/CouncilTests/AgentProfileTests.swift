@@ -43,7 +43,7 @@ final class AgentProfileTests: XCTestCase {
 
     /// The standard node (math, logic, knowledge, code, one local model: the fake) plus the agent directory, wired as
     /// `Capabilities.standard` does with `[agents] dir` set to the shipped templates.
-    private func startDaemon() async throws {
+    private func startDaemon(extraTOML: String = "") async throws {
         let toml = """
             [[models]]
             name = "fake"
@@ -52,8 +52,9 @@ final class AgentProfileTests: XCTestCase {
             model = "fake-model"
             tier = "local"
             max_attempts = 1
-            """
-        let config = try CouncilConfig.parse(toml: toml, environment: [:])
+
+            """ + extraTOML
+        let config = try CouncilConfig.parse(toml: toml, environment: ["FAKE_OPENAI_KEY": "sk-test-agents-key"])
         daemon = try await RunningDaemon(settings: daemonSettings(broker: broker, stateDirectory: stateDirectory)) {
             database in
             var capabilities = try Capabilities.standard(
@@ -153,6 +154,63 @@ final class AgentProfileTests: XCTestCase {
         try await refusal("ask", ["prompt": "2+2", "agent": "pirate"], mentions: ["unknown agent 'pirate'"])
         try await refusal("agent/delete", ["name": "pirate"], mentions: ["unknown agent 'pirate'"])
         XCTAssertEqual(chats.count, 2, "refused asks must not reach the model")
+    }
+
+    /// An agent's `daily_usd` holds its paid calls, counted in the node's budget ledger, while the node's own caps
+    /// and other agents go on; `budget` shows what each agent spent today.
+    func testAnAgentsDailyBudgetStopsItsPaidCallsOnly() async throws {
+        try await daemon.stop()
+        // The fake's usage: 19 prompt + 8 completion tokens at $10 / $100 per million = $0.00099 a call.
+        try await startDaemon(
+            extraTOML: """
+                [[models]]
+                name = "gpt"
+                provider = "openai"
+                endpoint = "\(openAI.url("/v1"))"
+                model = "gpt-4o-mini"
+                tier = "cloud"
+                api_key_env = "FAKE_OPENAI_KEY"
+                input_usd_per_mtok = 10.0
+                output_usd_per_mtok = 100.0
+                max_attempts = 1
+
+                [budget]
+                daily_usd = 5.0
+                min_answer_tokens = 8
+                """)
+        _ = try data(
+            try await send(
+                "agent/create",
+                [
+                    "name": "spender", "system_prompt": "Answer briefly.", "tier": "cloud", "daily_usd": 0.03,
+                    "skills": [],
+                ]))
+        var answered = 0
+        var refused: JSONObject?
+        for _ in 0..<40 {
+            let reply = try await send("ask", ["prompt": "Tell me about the sea.", "agent": "spender"])
+            if reply["status"] == "ok" {
+                XCTAssertEqual(try data(reply)["model"], "gpt")
+                answered += 1
+            } else {
+                refused = reply
+                break
+            }
+        }
+        let refusal = try XCTUnwrap(refused, "the agent's cap must stop it within 40 calls")
+        XCTAssertEqual(refusal["code"], "budget_exceeded", "\(refusal)")
+        XCTAssertTrue(refusal["error"]?.stringValue?.contains("agent's daily budget") ?? false, "\(refusal)")
+        XCTAssertEqual(refusal["data"]?.objectValue?["cap"], "agent")
+        XCTAssertGreaterThan(answered, 2)
+
+        let budget = try data(try await send("budget", [:]))
+        let spent = try XCTUnwrap(budget["by_agent"]?.objectValue?["spender"]?.doubleValue)
+        XCTAssertLessThanOrEqual(spent, 0.03 + 1e-12, "an agent never spends past its daily_usd")
+        XCTAssertEqual(spent, Double(answered) * 0.00099, accuracy: 1e-9)
+
+        // Calls for no agent still reach the cloud model within the node's $5.
+        let plain = try data(try await send("ask", ["prompt": "Tell me about the sea.", "tier": "cloud"]))
+        XCTAssertEqual(plain["model"], "gpt")
     }
 
     func testProfilesSurviveARestartAndUpdatesKeepTheirCreationTime() async throws {

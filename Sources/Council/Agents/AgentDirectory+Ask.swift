@@ -9,7 +9,8 @@ extension AgentDirectory {
     /// - `tier = "cloud"` asks for the cloud tier unless the request chose a tier; `tier = "local"` keeps paid models
     ///   out unless the request set `allow_cloud`;
     /// - `max_cost_usd` lowers the request's cap (never raises it), for the models and the code skill;
-    /// - the code skill runs at most `max_attempts` programs under `sandbox_profile`.
+    /// - the code skill runs at most `max_attempts` programs under `sandbox_profile`;
+    /// - paid calls are recorded under the agent's name and held to its `daily_usd` (see ``AgentAllowance``).
     /// - Throws: `bad_request` naming the known agents when there is no such agent.
     public func applying(_ question: Question, to cascade: Cascade) throws(RouterError) -> (Question, Cascade) {
         guard let name = question.agent else { return (question, cascade) }
@@ -33,7 +34,12 @@ extension AgentDirectory {
         return question
     }
 
-    /// `cascade` with the profile's skills, code caps and system prompt.
+    /// `gate` for calls made on the profile's behalf: recorded under its name, held to its `daily_usd`.
+    static func agentGate(_ gate: any SpendingGate, _ profile: AgentProfile) -> any SpendingGate {
+        gate.forAgent(profile.name, dailyUSD: profile.dailyUSD)
+    }
+
+    /// `cascade` with the profile's skills, code caps, system prompt and daily budget.
     public static func apply(_ profile: AgentProfile, to cascade: Cascade) -> Cascade {
         var skills = cascade.skills
         if let allowed = profile.skills { skills = skills.filter { allowed.contains($0.name) } }
@@ -44,11 +50,12 @@ extension AgentDirectory {
             if let cost = profile.maxCostUSD { limits.maxCostUSD = min(limits.maxCostUSD, cost) }
             if let sandbox = profile.sandboxProfile { limits.profile = sandbox }
             return CodeSkill(
-                sandbox: code.sandbox, models: code.models, spending: code.spending, options: code.options,
-                limits: limits)
+                sandbox: code.sandbox, models: code.models, spending: code.spending.map { agentGate($0, profile) },
+                options: code.options, limits: limits)
         }
         var models = cascade.models
         models?.systemPrompt = profile.systemPrompt
+        if let gate = models?.spending { models?.spending = agentGate(gate, profile) }
         return Cascade(skills: skills, models: models, minimumConfidence: cascade.minimumConfidence)
     }
 }

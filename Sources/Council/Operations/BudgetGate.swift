@@ -15,14 +15,17 @@ public final class LedgerSpendingGate: SpendingGate {
     private let prices: [String: ModelPrice]
     private let events: EventSink
     private let logger: Logger
+    /// The agent profile calls through this gate are made for.
+    private let agent: AgentAllowance?
     /// Grants handed out and not yet settled or released, by the id given to the cascade.
     private let open = Mutex<(grants: [Int64: BudgetGrant], nextFreeID: Int64)>(([:], -1))
 
     /// Creates the gate. `prices` maps each `[[models]] name` to its price; a model missing from it is refused.
     public init(
         ledger: BudgetLedger, prices: [String: ModelPrice], logger: Logger,
-        events: @escaping EventSink = { _, _ in }
+        events: @escaping EventSink = { _, _ in }, agent: AgentAllowance? = nil
     ) {
+        self.agent = agent
         self.ledger = ledger
         self.prices = prices
         self.events = events
@@ -39,7 +42,7 @@ public final class LedgerSpendingGate: SpendingGate {
         do {
             grant = try ledger.authorize(
                 model: model, price: price, promptTokens: promptTokens, requestedMaxTokens: maxTokens,
-                requestMaxUSD: requestMaxUSD)
+                requestMaxUSD: requestMaxUSD, agent: agent)
         } catch let refusal as BudgetExceeded {
             throw BudgetRefusal(message: refusal.description, data: refusal.replyData)
         }
@@ -75,6 +78,12 @@ public final class LedgerSpendingGate: SpendingGate {
                 "could not settle a paid call in the budget ledger: \(error)", metadata: ["model": "\(grant.model)"])
         }
         return (held.price.cost(of: billed), billed.estimated)
+    }
+
+    public func forAgent(_ agent: String, dailyUSD: Double?) -> any SpendingGate {
+        LedgerSpendingGate(
+            ledger: ledger, prices: prices, logger: logger, events: events,
+            agent: AgentAllowance(name: agent, dailyUSD: dailyUSD))
     }
 
     public func release(_ grant: SpendingGrant) {

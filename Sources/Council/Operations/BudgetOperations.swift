@@ -6,7 +6,7 @@ import Store
 /// `data`: `daily` and `monthly`, each {`spent_usd`, `cap_usd`, `remaining_usd`, `resets_at` (RFC 3339 with the
 /// zone's offset), `resets_at_ms`, `started_at_ms`, `by_model`}; `by_model` (this month's); `reserved_usd` (held for
 /// calls in flight, already subtracted from `remaining_usd`); `timezone`. Each `by_model` entry is {`spent_usd`,
-/// `tokens_in`, `tokens_out`, `calls`, `estimated_calls`}.
+/// `tokens_in`, `tokens_out`, `calls`, `estimated_calls`}. `by_agent`: what each agent profile spent today, in USD.
 public struct BudgetOperation: Operation {
     public let name = "budget"
     private let ledger: BudgetLedger
@@ -23,7 +23,11 @@ public struct BudgetOperation: Operation {
         let clock = self.clock
         return .pending {
             do {
-                return .success(BudgetJSON.status(try ledger.status(now: clock())))
+                let now = clock()
+                var data = BudgetJSON.status(try ledger.status(now: now))
+                let byAgent = try ledger.agentsSpentToday(now: now).sorted { $0.key < $1.key }
+                data["by_agent"] = .object(JSONObject(byAgent.map { ($0, JSONValue($1)) }))
+                return .success(data)
             } catch {
                 return .failure(RequestError(.internal, "budget: cannot read the budget ledger: \(error)"))
             }
