@@ -42,9 +42,30 @@ extension Capabilities {
             logger: logger)
         let sandbox = try addSandbox(to: &capabilities, config: config)
         // After math, logic and knowledge; the LLM tiers (capabilities.models) are asked after every skill.
-        capabilities.skills.append(CodeSkill(sandbox: sandbox, cascade: capabilities.models))
+        let limits = CodeSkill.Limits(maxAttempts: config.runs.maxAttempts, maxCostUSD: config.runs.maxCostUSD)
+        let code = CodeSkill(sandbox: sandbox, cascade: capabilities.models, limits: limits)
+        capabilities.skills.append(code)
         try addAgents(to: &capabilities, config: config, database: database, logger: logger)
+        try addRuns(to: &capabilities, config: config, database: database, events: events, code: code)
         return capabilities
+    }
+
+    /// Agent runs: the `run` ops over a manager of their own, and the sweep that removes expired files.
+    static func addRuns(
+        to capabilities: inout Capabilities, config: CouncilConfig, database: Database, events: EventPublisher,
+        code: CodeSkill
+    ) throws {
+        let manager = try RunManager(
+            database: database, skill: code, agents: capabilities.agents, events: events,
+            settings: RunManager.Settings(config.runs))
+        capabilities.operations += RunOperations.all(
+            manager: manager, replyWithinMillis: config.requests.defaultTimeoutSeconds * 1000)
+        capabilities.services.append {
+            while !Task.isCancelled {
+                _ = try? manager.records.expireArtifacts(now: unixMillis())
+                try? await Task.sleep(for: .seconds(60))
+            }
+        }
     }
 
     /// Facts, knowledge and conversations: the knowledge skill, the memory ops, and the context the LLM tiers get.

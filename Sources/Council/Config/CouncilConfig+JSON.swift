@@ -49,6 +49,11 @@ extension CouncilConfig {
             ],
             "router": ["cloud_escalation": JSONValue(router.cloudEscalation)],
             "sandbox": ["enabled": JSONValue(sandbox.enabled)],
+            "runs": [
+                "max_attempts": JSONValue(runs.maxAttempts), "max_cost_usd": JSONValue(runs.maxCostUSD),
+                "max_concurrent": JSONValue(runs.maxConcurrent), "max_duration_s": JSONValue(runs.maxDurationSeconds),
+                "artifact_retention_hours": JSONValue(runs.artifactRetentionHours),
+            ],
         ]
     }
 }

@@ -66,13 +66,15 @@ extension CouncilConfig {
         config.agents = AgentsSection(reading: &agents)
         var logic = root.table("logic")
         config.logic = LogicSection(reading: &logic)
+        var runs = root.table("runs")
+        config.runs = RunsSection(reading: &runs)
         var metrics = root.table("metrics")
         config.metrics = MetricsSection(reading: &metrics)
         var homeAssistant = root.table("homeassistant")
         config.homeAssistant = HomeAssistantSection(reading: &homeAssistant)
 
         let tables = [
-            root, node, mqtt, journal, requests, log, budget, router, sandbox, control, memory, agents, logic,
+            root, node, mqtt, journal, requests, log, budget, router, sandbox, control, memory, agents, logic, runs,
             metrics, homeAssistant,
         ]
         for table in tables + modelTables {

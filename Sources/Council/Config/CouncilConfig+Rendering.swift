@@ -105,6 +105,14 @@ extension CouncilConfig {
         out.table("logic")
         out.key("programs_dir", string: logic.programsDirectory)
 
+        out.table("runs")
+        out.key("max_attempts", integer: runs.maxAttempts)
+        out.key("max_cost_usd", double: runs.maxCostUSD)
+        out.key("max_concurrent", integer: runs.maxConcurrent)
+        out.key("max_duration_s", integer: runs.maxDurationSeconds)
+        out.key("artifact_retention_hours", integer: runs.artifactRetentionHours)
+        out.key("max_artifact_bytes", integer: runs.maxArtifactBytes)
+
         out.table("metrics")
         out.key("interval_s", integer: metrics.intervalSeconds)
         out.key("prometheus_port", integer: metrics.prometheusPort)

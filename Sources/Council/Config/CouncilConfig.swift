@@ -28,6 +28,8 @@ public struct CouncilConfig: Sendable, Equatable {
     public var memory = MemorySection()
     /// `[agents]`: a folder of agent profiles.
     public var agents = AgentsSection()
+    /// `[runs]`: the caps of code the models write, and how long runs' files are kept.
+    public var runs = RunsSection()
     /// `[logic]`: Prolog programs loaded at start.
     public var logic = LogicSection()
     /// `[metrics]`: the metrics snapshot and the Prometheus endpoint.

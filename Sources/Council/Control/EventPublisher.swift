@@ -27,6 +27,27 @@ public final class EventPublisher: Sendable {
         for event in early { Self.publish(event, client: client, topic: topic) }
     }
 
+    /// Publishes `payload` (QoS 1, not retained) on `<base>/<node>/<subtopic>`, such as a run's log on
+    /// `runs/<id>/log`; returns the full topic. Dropped while no bus is attached (the caller keeps its own record).
+    @discardableResult
+    public func publish(_ payload: JSONObject, on subtopic: String) -> String? {
+        guard let (client, eventTopic) = state.withLock({ $0.bus }) else { return nil }
+        let topic = Self.nodeTopic(subtopic, besides: eventTopic)
+        try? client.publish(OutboundMessage(topic: topic, payload: JSONValue.object(payload).encoded(), qos: 1))
+        return topic
+    }
+
+    /// `<base>/<node>/<subtopic>` once a bus is attached, else nil.
+    public func topic(_ subtopic: String) -> String? {
+        state.withLock { $0.bus }.map { Self.nodeTopic(subtopic, besides: $0.topic) }
+    }
+
+    /// `<base>/<node>/<subtopic>`, from the event topic `<base>/<node>/event` the publisher was attached with.
+    static func nodeTopic(_ subtopic: String, besides eventTopic: String) -> String {
+        let node = eventTopic.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        return node + "/" + subtopic
+    }
+
     /// Publishes an event.
     public func emit(_ type: String, _ data: JSONObject) {
         let event: JSONObject = ["type": .string(type), "data": .object(data), "time_ms": JSONValue(unixMillis())]

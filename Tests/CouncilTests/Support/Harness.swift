@@ -43,8 +43,12 @@ final class RunningDaemon: @unchecked Sendable {  // fields set once in init
     }
 
     /// Starts a daemon whose skills and ops `capabilities` builds from its open database.
-    init(settings: DaemonSettings, capabilities: (Database) throws -> Capabilities) async throws {
-        let daemon = try Daemon(settings: settings, logger: testLogger("daemon"), capabilities: capabilities)
+    init(
+        settings: DaemonSettings, events: EventPublisher = EventPublisher(),
+        capabilities: (Database) throws -> Capabilities
+    ) async throws {
+        let daemon = try Daemon(
+            settings: settings, logger: testLogger("daemon"), events: events, capabilities: capabilities)
         let shutdown = self.shutdown
         task = Task { try await daemon.run(until: shutdown) }
         let watcher = try await Recorder(port: settings.bus.port, filters: [settings.topics.status])

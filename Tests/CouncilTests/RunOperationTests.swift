@@ -1,0 +1,336 @@
+import Bus
+import Council
+import Foundation
+import JSON
+import Providers
+import Router
+import Sandbox
+import Skills
+import Store
+import Synchronization
+import XCTest
+
+/// Agent runs over real MQTT: a real mosquitto, a daemon in this process, real python3 in the real sandbox, the
+/// SQLite file, and a wire-accurate fake of an OpenAI-compatible server scripted to plan and write programs.
+final class RunOperationTests: XCTestCase {
+    /// A daemon serving the code skill, the run ops, the budget op, and the model given.
+    private struct Node {
+        let broker: TestBroker
+        let state: String
+        let daemon: RunningDaemon
+        let requester: Requester
+        let log: Recorder
+
+        func send(_ op: String, _ body: JSONObject, timeout: Duration = .seconds(60)) async throws -> JSONObject {
+            try envelope(try await requester.send(op: op, body: body, timeout: timeout))
+        }
+
+        func data(_ op: String, _ body: JSONObject, file: StaticString = #filePath, line: UInt = #line) async throws
+            -> JSONObject
+        {
+            let reply = try await send(op, body)
+            XCTAssertEqual(reply["status"], "ok", "\(op) \(body): \(reply)", file: file, line: line)
+            return try XCTUnwrap(reply["data"]?.objectValue, file: file, line: line)
+        }
+
+        /// The log lines of run `id` that arrived, in arrival order.
+        func logLines(of id: String) -> [JSONObject] {
+            log.messages.filter { $0.topic == "council/testnode/runs/\(id)/log" }.compactMap {
+                try? envelope($0.payload)
+            }
+        }
+
+        func stop() async throws {
+            await log.close()
+            await requester.close()
+            try await daemon.stop()
+            broker.stop()
+            try? FileManager.default.removeItem(atPath: state)
+        }
+    }
+
+    private static let price = ModelPrice(inputUSDPerMillionTokens: 10, outputUSDPerMillionTokens: 10)
+
+    /// Starts a node whose one model is the fake at `url` (local and free, or cloud at $10 per million tokens).
+    private func startNode(
+        url: String?, cloud: Bool = false, settings: RunManager.Settings? = nil, state: String? = nil,
+        broker: TestBroker? = nil
+    ) async throws -> Node {
+        let broker = try broker ?? TestBroker()
+        let state = try state ?? temporaryFolder("runs")
+        let sandbox = try Sandbox(configuration: SandboxConfiguration(enabled: true, maxConcurrent: 2))
+        let events = EventPublisher()
+        let runSettings =
+            settings
+            ?? RunManager.Settings(
+                maxConcurrent: 2, maxDurationMillis: 60_000, artifactRetentionMillis: 3_600_000,
+                maxArtifactBytes: 1 << 20)
+        let daemon = try await RunningDaemon(
+            settings: daemonSettings(broker: broker, stateDirectory: state), events: events
+        ) { database in
+            let ledger = try BudgetLedger(database: database, caps: BudgetCaps(dailyUSD: 1, monthlyUSD: 10))
+            var models: [any LanguageModel] = []
+            if let url {
+                var endpoint = ModelEndpoint(
+                    name: "coder", kind: cloud ? .openAI : .openAICompatible, baseURL: url, model: "coder-1",
+                    apiKey: cloud ? APIKey("sk-test-run-key") : nil, tier: cloud ? .cloud : .local)
+                endpoint.retry.maxAttempts = 1
+                endpoint.healthCheckInterval = nil
+                models.append(BackendModel(backend: Backend(endpoint: endpoint, logger: testLogger("coder"))))
+            }
+            let gate = LedgerSpendingGate(
+                ledger: ledger, prices: ["coder": cloud ? Self.price : .free], logger: testLogger("gate"))
+            let code = CodeSkill(sandbox: sandbox, models: models, spending: gate)
+            let agents = try AgentDirectory(database: database)
+            let runs = try RunManager(
+                database: database, skill: code, agents: agents, events: events, settings: runSettings)
+            return Capabilities(
+                skills: [code],
+                operations: RunOperations.all(manager: runs, replyWithinMillis: 30_000)
+                    + AgentOperations.all(directory: agents) + [BudgetOperation(ledger: ledger)])
+        }
+        let requester = try await connectRequester(to: broker)
+        let log = try await Recorder(broker: broker, filters: ["council/testnode/runs/+/log"])
+        return Node(broker: broker, state: state, daemon: daemon, requester: requester, log: log)
+    }
+
+    /// A fake OpenAI-compatible server whose n-th chat completion returns `replies[n]` (the last one from then on),
+    /// reporting 120 prompt and 30 completion tokens each time.
+    private func scriptedModel(_ replies: [String]) throws -> FakeServer {
+        let served = Mutex(0)
+        return try FakeServer { request in
+            guard request.path.hasSuffix("/chat/completions") else { return Respond.json("{}", status: 404) }
+            let index = served.withLock { count in
+                defer { count += 1 }
+                return min(count, replies.count - 1)
+            }
+            return Respond.json(Self.completion(replies[index]))
+        }
+    }
+
+    private static func completion(_ content: String) -> String {
+        let body: [String: Any] = [
+            "id": "chatcmpl-run", "object": "chat.completion", "created": 1_741_569_952, "model": "coder-1",
+            "choices": [
+                [
+                    "index": 0, "message": ["role": "assistant", "content": content, "refusal": NSNull()],
+                    "logprobs": NSNull(), "finish_reason": "stop",
+                ]
+            ],
+            "usage": ["prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150],
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: body)  // a literal dictionary of plain values
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private func chats(_ server: FakeServer) -> [FakeServer.Request] {
+        server.requests.filter { $0.path.hasSuffix("/chat/completions") }
+    }
+
+    private func kinds(_ steps: [JSONObject]) -> [String] {
+        steps.map { "\($0["kind"]?.stringValue ?? "?"):\($0["status"]?.stringValue ?? "?")" }
+    }
+
+    private static let plan = "1. Compute the sum.\n2. Print it."
+    private static let failing = "```python\nprint(undefined_name)\n```"
+    private static let working = "```python\nprint(sum(range(1, 101)))\n```"
+
+    func testARunPlansWritesRunsChecksFixesAndItsLogArrivesInOrder() async throws {
+        let model = try scriptedModel([Self.plan, Self.failing, Self.working])
+        let node = try await startNode(url: model.url("/v1"))
+        defer { model.stop() }
+
+        let run = try await node.data("run", ["task": "Add the numbers from 1 to 100.", "max_attempts": 3])
+        XCTAssertEqual(run["state"], "succeeded", "\(run)")
+        XCTAssertEqual(run["answer"], "5050")
+        XCTAssertEqual(run["attempts"], 2)
+        XCTAssertEqual(run["code"], "print(sum(range(1, 101)))")
+        XCTAssertEqual(run["cost_usd"], 0)
+        XCTAssertEqual(run["tokens_in"], 360)
+        let id = try XCTUnwrap(run["id"]?.stringValue)
+        XCTAssertEqual(run["log_topic"]?.stringValue, "council/testnode/runs/\(id)/log")
+        let steps = run["steps"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        XCTAssertEqual(
+            kinds(steps),
+            [
+                "state:running", "plan:ok", "write:ok", "run:ok", "check:failed", "fix:ok", "write:ok", "run:ok",
+                "check:ok", "end:succeeded",
+            ])
+        XCTAssertEqual(steps.map { $0["seq"]?.intValue ?? 0 }, Array(1...10))
+        guard steps.count == 10 else { return XCTFail("\(steps)") }
+        XCTAssertEqual(steps[1]["data"]?.objectValue?["plan"]?.stringValue, Self.plan)
+        XCTAssertTrue(steps[4]["message"]?.stringValue?.contains("NameError") ?? false, "\(steps[4])")
+
+        // The programs were written to the plan, and the second one was told why the first failed.
+        let calls = chats(model)
+        XCTAssertEqual(calls.count, 3)
+        let second = (calls[1].json["messages"] as? [[String: Any]] ?? []).compactMap { $0["content"] as? String }
+        XCTAssertTrue(second.contains { $0.contains(Self.plan) }, "\(second)")
+        let third = (calls[2].json["messages"] as? [[String: Any]] ?? []).compactMap { $0["content"] as? String }
+        XCTAssertTrue(third.last?.contains("NameError") ?? false, "\(third)")
+
+        // The live log carried the same steps, in order, on the run's own topic.
+        let lines = await node.log.wait(for: 10, timeout: .seconds(10)) {
+            $0.topic == "council/testnode/runs/\(id)/log"
+        }
+        XCTAssertEqual(lines.count, 10)
+        let logged = node.logLines(of: id)
+        XCTAssertEqual(logged.map { $0["seq"]?.intValue ?? 0 }, Array(1...10))
+        XCTAssertEqual(kinds(logged), kinds(steps))
+        guard logged.count == 10 else { return XCTFail("\(logged)") }
+        XCTAssertEqual(logged[3]["data"]?.objectValue?["exit_code"], 1)
+
+        // Persisted: run/get and run/list show it.
+        let fetched = try await node.data("run/get", ["id": .string(id)])
+        XCTAssertEqual(fetched["state"], "succeeded")
+        XCTAssertEqual(fetched["steps"]?.arrayValue?.count, 10)
+        let listed = try await node.data("run/list", ["state": "succeeded"])
+        XCTAssertEqual(listed["runs"]?.arrayValue?.first?.objectValue?["id"]?.stringValue, id)
+        XCTAssertNil(listed["runs"]?.arrayValue?.first?.objectValue?["steps"], "run/list leaves the steps out")
+        let none = try await node.data("run/list", ["state": "failed"])
+        XCTAssertEqual(none["runs"], [])
+        try await node.stop()
+    }
+
+    func testARunStopsAtItsMaxAttempts() async throws {
+        let model = try scriptedModel([Self.plan, Self.failing])
+        let node = try await startNode(url: model.url("/v1"))
+        defer { model.stop() }
+        let run = try await node.data("run", ["task": "Print a name.", "max_attempts": 2])
+        XCTAssertEqual(run["state"], "failed")
+        XCTAssertEqual(run["error_code"], "code_failed")
+        XCTAssertEqual(run["attempts"], 2)
+        XCTAssertEqual(run["max_attempts"], 2)
+        XCTAssertTrue(run["error"]?.stringValue?.contains("after 2 attempts") ?? false, "\(run)")
+        XCTAssertEqual(chats(model).count, 3, "one plan and two programs")
+        let steps = run["steps"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        XCTAssertEqual(steps.filter { $0["kind"] == "run" }.count, 2)
+        XCTAssertEqual(steps.last?["kind"], "end")
+        XCTAssertEqual(steps.last?["status"], "failed")
+        try await node.stop()
+    }
+
+    func testARunStopsAtItsMaxCostAndItsSpendIsInTheBudget() async throws {
+        // Each call is billed 120 + 30 tokens at $10 per million = $0.0015, but reserved at its worst case (one
+        // token per prompt byte): a cap of $0.012 affords the plan and a program or two, then refuses.
+        let model = try scriptedModel([Self.plan, Self.failing])
+        let node = try await startNode(url: model.url("/v1"), cloud: true)
+        defer { model.stop() }
+        let run = try await node.data("run", ["task": "Print a name.", "max_cost_usd": 0.012])
+        XCTAssertEqual(run["state"], "failed", "\(run)")
+        XCTAssertEqual(run["error_code"], "budget_exceeded")
+        let cost = try XCTUnwrap(run["cost_usd"]?.doubleValue)
+        XCTAssertLessThanOrEqual(cost, 0.012)
+        XCTAssertEqual(cost, Double(chats(model).count) * 0.0015, accuracy: 1e-9)
+        XCTAssertGreaterThanOrEqual(chats(model).count, 2)
+        let budget = try await node.data("budget", [:])
+        let spent = budget["daily"]?.objectValue?["spent_usd"]?.doubleValue ?? -1
+        XCTAssertEqual(spent, cost, accuracy: 1e-9, "the run's spend is the ledger's")
+        try await node.stop()
+    }
+
+    func testCancellingARunKillsItsSandboxAndSpendsNothingMore() async throws {
+        let sleeper = "```python\nimport time\ntime.sleep(4.5)\nprint('woke')\n```"
+        let model = try scriptedModel([Self.plan, sleeper, Self.working])
+        let node = try await startNode(url: model.url("/v1"))
+        defer { model.stop() }
+        let started = try await node.data("run", ["task": "Wait, then say so.", "wait": false])
+        let id = try XCTUnwrap(started["id"]?.stringValue)
+        XCTAssertTrue(["queued", "running"].contains(started["state"]?.stringValue ?? ""), "\(started)")
+        // Once the program is written, it is running in the sandbox: cancel it there.
+        let written = await node.log.wait(timeout: .seconds(20)) {
+            $0.topic.hasSuffix("\(id)/log") && (try? envelope($0.payload))?["kind"] == "write"
+        }
+        XCTAssertFalse(written.isEmpty, "the program was never written")
+        let cancelled = try await node.data("run/cancel", ["id": .string(id)])
+        XCTAssertEqual(cancelled["cancelled"], true)
+        XCTAssertEqual(cancelled["state"], "cancelled")
+        XCTAssertEqual(cancelled["error_code"], "cancelled")
+        XCTAssertLessThan(
+            cancelled["duration_ms"]?.doubleValue ?? .infinity, 4_500,
+            "the sandbox was killed, not waited for: \(cancelled)")
+        let callsAtCancel = chats(model).count
+        try await Task.sleep(for: .seconds(1))
+        XCTAssertEqual(chats(model).count, callsAtCancel, "no model call after the cancel")
+        let again = try await node.data("run/cancel", ["id": .string(id)])
+        XCTAssertEqual(again["cancelled"], false)
+        XCTAssertEqual(again["state"], "cancelled")
+        XCTAssertEqual(node.logLines(of: id).last?["kind"], "end")
+        try await node.stop()
+    }
+
+    func testARunPastItsTimeLimitIsStopped() async throws {
+        let sleeper = "```python\nimport time\ntime.sleep(4)\nprint('late')\n```"
+        let model = try scriptedModel([Self.plan, sleeper])
+        let settings = RunManager.Settings(
+            maxConcurrent: 1, maxDurationMillis: 1_000, artifactRetentionMillis: 3_600_000, maxArtifactBytes: 0)
+        let node = try await startNode(url: model.url("/v1"), settings: settings)
+        defer { model.stop() }
+        let run = try await node.data("run", ["task": "Take your time."])
+        XCTAssertEqual(run["state"], "timed_out", "\(run)")
+        XCTAssertEqual(run["error_code"], "timeout")
+        XCTAssertTrue(run["error"]?.stringValue?.contains("max_duration_s") ?? false, "\(run)")
+        try await node.stop()
+    }
+
+    func testCodeInTheTaskRunsWithoutAModel() async throws {
+        let node = try await startNode(url: nil)
+        let run = try await node.data("run", ["task": "Run this:\n```python\nprint(6 * 7)\n```"])
+        XCTAssertEqual(run["state"], "succeeded", "\(run)")
+        XCTAssertEqual(run["answer"], "42")
+        XCTAssertEqual(run["attempts"], 1)
+        let steps = run["steps"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        XCTAssertEqual(kinds(steps), ["state:running", "run:ok", "check:ok", "end:succeeded"])
+
+        let refused = try await node.data("run", ["task": "Compute something clever."])
+        XCTAssertEqual(refused["state"], "failed")
+        XCTAssertEqual(refused["error_code"], "no_backend")
+        try await node.stop()
+    }
+
+    func testALiveRunIsMarkedInterruptedAfterARestart() async throws {
+        let hung = try FakeServer { request in
+            guard request.path.hasSuffix("/chat/completions") else { return Respond.json("{}", status: 404) }
+            return [.hang]
+        }
+        defer { hung.stop() }
+        let broker = try TestBroker()
+        let state = try temporaryFolder("runs-restart")
+        var node = try await startNode(url: hung.url("/v1"), state: state, broker: broker)
+        let started = try await node.data("run", ["task": "Think hard.", "wait": false])
+        let id = try XCTUnwrap(started["id"]?.stringValue)
+        await node.log.close()
+        await node.requester.close()
+        try await node.daemon.stop()
+
+        node = try await startNode(url: hung.url("/v1"), state: state, broker: broker)
+        let run = try await node.data("run/get", ["id": .string(id)])
+        XCTAssertEqual(run["state"], "interrupted")
+        XCTAssertEqual(run["error_code"], "interrupted")
+        try await node.stop()
+    }
+
+    func testBadRunRequestsAreRefusedNamingTheField() async throws {
+        let node = try await startNode(url: nil)
+        for (op, body, words) in [
+            ("run", [:], ["'task'", "missing"]),
+            ("run", ["task": 3], ["'task'", "string"]),
+            ("run", ["task": "  "], ["'task'", "empty"]),
+            ("run", ["task": "x", "max_attempts": 0], ["'max_attempts'", "1 to 20"]),
+            ("run", ["task": "x", "max_cost_usd": -1], ["'max_cost_usd'"]),
+            ("run", ["task": "x", "agent": "ghost"], ["unknown agent 'ghost'"]),
+            ("run/get", [:], ["'id'", "missing"]),
+            ("run/get", ["id": "nope"], ["no run has the id 'nope'"]),
+            ("run/cancel", ["id": "nope"], ["no run has the id 'nope'"]),
+            ("run/artifact", ["id": "nope", "path": "a.txt"], ["no run has the id 'nope'"]),
+            ("run/list", ["state": "sleeping"], ["'state'", "succeeded"]),
+            ("run/list", ["limit": 0], ["'limit'"]),
+        ] as [(String, JSONObject, [String])] {
+            let reply = try await node.send(op, body)
+            XCTAssertEqual(reply["code"], "bad_request", "\(op) \(body): \(reply)")
+            let message = reply["error"]?.stringValue ?? ""
+            for word in words { XCTAssertTrue(message.contains(word), "\(op) \(body): '\(message)' lacks \(word)") }
+        }
+        try await node.stop()
+    }
+}
