@@ -310,6 +310,27 @@ final class RunOperationTests: XCTestCase {
         try await node.stop()
     }
 
+    func testWithTheRealLlamaCppServerARunPlansThenStopsAtMaxAttempts() async throws {
+        // The tiny model always replies "Hello from tiny llama.": a plan, then no program, every attempt the same.
+        let llama = try LlamaServer()
+        defer { llama.stop() }
+        let node = try await startNode(url: llama.baseURL)
+        let run = try await node.data("run", ["task": "Compute the 20th Fibonacci number.", "max_attempts": 2])
+        XCTAssertEqual(run["state"], "failed", "\(run)")
+        XCTAssertEqual(run["error_code"], "code_failed")
+        XCTAssertEqual(run["cost_usd"], 0)
+        XCTAssertGreaterThan(run["tokens_out"]?.intValue ?? 0, 0)
+        let steps = run["steps"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        XCTAssertEqual(
+            kinds(steps), ["state:running", "plan:ok", "write:failed", "fix:ok", "write:failed", "end:failed"])
+        XCTAssertFalse(steps.contains { $0["kind"] == "run" }, "no reply held code, so nothing ran")
+        let id = try XCTUnwrap(run["id"]?.stringValue)
+        let lines = await node.log.wait(for: steps.count, timeout: .seconds(10)) { $0.topic.hasSuffix("\(id)/log") }
+        XCTAssertEqual(lines.count, steps.count)
+        XCTAssertEqual(kinds(node.logLines(of: id)), kinds(steps))
+        try await node.stop()
+    }
+
     func testBadRunRequestsAreRefusedNamingTheField() async throws {
         let node = try await startNode(url: nil)
         for (op, body, words) in [
