@@ -87,6 +87,12 @@ strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/u
 # The configuration and README of the package being built (they document its keys), else this repository's.
 source_file() { if [ -f "$package_path/$1" ]; then echo "$package_path/$1"; else echo "$repo/$1"; fi; }
 install -m 0644 "$(source_file etc/council.toml)" "$root/etc/council/council.toml"
+# The agent profile templates, read-only under /usr/share, and enabled in the packaged configuration.
+install -d -m 0755 "$root/usr/share/council/agents"
+for profile in "$repo"/etc/agents/*.toml; do install -m 0644 "$profile" "$root/usr/share/council/agents/"; done
+sed -i '/^\[agents\]/,/^\[/ s|^dir = ""$|dir = "/usr/share/council/agents"|' "$root/etc/council/council.toml"
+grep -q '^dir = "/usr/share/council/agents"$' "$root/etc/council/council.toml" ||
+    die "could not point [agents] dir at /usr/share/council/agents in the packaged council.toml"
 install -m 0644 "$repo/systemd/council.service" "$root/lib/systemd/system/council.service"
 gzip -9n < "$manual" > "$root/usr/share/man/man1/council.1.gz"
 chmod 0644 "$root/usr/share/man/man1/council.1.gz"

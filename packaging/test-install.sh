@@ -154,6 +154,10 @@ for _ in 1 2 3 4 5; do
 done
 printf '%s\n' "$answer" | sed 's/^/    /'
 check "council ask answers 32" sh -c "printf '%s\n' \"\$1\" | tail -n 1 | grep -qx 'Answer: 32'" _ "$answer"
+agent_answer="$(as_council council ask --config /etc/council/council.toml --broker "$broker" --timeout 5 \
+    --agent data-analyst "What is 6 times 7?" 2>> "$work/ask.log")"
+check "the shipped agent templates are loaded (ask --agent data-analyst)" \
+    sh -c "printf '%s\n' \"\$1\" | tail -n 1 | grep -qx 'Answer: 42'" _ "$agent_answer"
 check "the database is in the state folder, owned by council" sh -c "[ \"\$(stat -c %U '$state/council.db')\" = council ]"
 
 kill -TERM "$daemon_pid" 2>/dev/null

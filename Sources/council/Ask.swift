@@ -31,6 +31,9 @@ struct Ask: AsyncParsableCommand {
     @Flag(name: .customLong("cloud"), help: "Skip local models and ask a cloud model (within the budget).")
     var cloud = false
 
+    @Option(help: "Answer under this agent profile (its prompt, skills, tier and caps).")
+    var agent: String?
+
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
@@ -44,6 +47,7 @@ struct Ask: AsyncParsableCommand {
         if let session { body["session"] = .string(session) }
         if noCloud { body["allow_cloud"] = false }
         if cloud { body["tier"] = "cloud" }
+        if let agent { body["agent"] = .string(agent) }
         let streamed = StreamPrinter(enabled: stream && !json)
         if stream { body["stream"] = true }
         var onPartial: (@Sendable ([UInt8]) -> Void)?

@@ -78,36 +78,6 @@ final class CodeSkillTests: XCTestCase {
         return Node(broker: broker, state: state, daemon: daemon, requester: requester, sandbox: sandbox)
     }
 
-    /// A fake OpenAI-compatible server whose n-th chat completion returns `replies[n]` (the last one from then on),
-    /// reporting 120 prompt and 30 completion tokens each time.
-    private func scriptedModel(_ replies: [String]) throws -> FakeServer {
-        let served = Mutex(0)
-        return try FakeServer { request in
-            guard request.path.hasSuffix("/chat/completions") else { return Respond.json("{}", status: 404) }
-            let index = served.withLock { count in
-                defer { count += 1 }
-                return min(count, replies.count - 1)
-            }
-            return Respond.json(Self.completion(replies[index]))
-        }
-    }
-
-    /// A chat completion body as OpenAI documents it, with `content` as the message.
-    private static func completion(_ content: String) -> String {
-        let body: [String: Any] = [
-            "id": "chatcmpl-code", "object": "chat.completion", "created": 1_741_569_952, "model": "coder-1",
-            "choices": [
-                [
-                    "index": 0, "message": ["role": "assistant", "content": content, "refusal": NSNull()],
-                    "logprobs": NSNull(), "finish_reason": "stop",
-                ]
-            ],
-            "usage": ["prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150],
-        ]
-        let data = try! JSONSerialization.data(withJSONObject: body)  // a literal dictionary of plain values
-        return String(decoding: data, as: UTF8.self)
-    }
-
     /// The messages the server received in its `index`-th chat completion.
     private func messages(_ server: FakeServer, _ index: Int) -> [String] {
         let all = server.requests.filter { $0.path.hasSuffix("/chat/completions") }
@@ -193,7 +163,7 @@ final class CodeSkillTests: XCTestCase {
     }
 
     func testWithTheSandboxOffCodeIsRefusedAndWritingIsNotOffered() async throws {
-        let server = try scriptedModel(["```python\nprint(1)\n```"])
+        let server = try scriptedChatServer(["```python\nprint(1)\n```"])
         defer { server.stop() }
         let node = try await startNode(model: ModelSpec(url: server.url("/v1")), sandboxEnabled: false)
         let refused = try await node.ask(["prompt": "Run this:\n```python\nprint(1)\n```"])
@@ -214,7 +184,7 @@ final class CodeSkillTests: XCTestCase {
         try "on the host".write(toFile: secret, atomically: true, encoding: .utf8)
         // The first program works on the host and fails in the sandbox (it cannot see the host's files); the second
         // succeeds only where the host file is invisible.
-        let server = try scriptedModel([
+        let server = try scriptedChatServer([
             "Here it is:\n```python\nprint(open('\(secret)').read())\n```",
             "```python\nimport os\nassert not os.path.exists('\(secret)')\nprint(sum(range(101)))\n```",
             "```python\nprint('a third program must never be asked for')\n```",
@@ -265,7 +235,7 @@ final class CodeSkillTests: XCTestCase {
     }
 
     func testLoopStopsAtMaxAttemptsListingEveryAttempt() async throws {
-        let server = try scriptedModel(["```python\nprint(undefined_total)\n```"])
+        let server = try scriptedChatServer(["```python\nprint(undefined_total)\n```"])
         defer { server.stop() }
         let node = try await startNode(model: ModelSpec(url: server.url("/v1")))
         let reply = try await node.ask(["prompt": "Use Python to compute the answer to everything."])
@@ -289,7 +259,7 @@ final class CodeSkillTests: XCTestCase {
     }
 
     func testModelRepliesWithoutCodeCountAsFailedAttempts() async throws {
-        let server = try scriptedModel(["I would rather explain it in words.", "```python\nprint(2 ** 10)\n```"])
+        let server = try scriptedChatServer(["I would rather explain it in words.", "```python\nprint(2 ** 10)\n```"])
         defer { server.stop() }
         let node = try await startNode(model: ModelSpec(url: server.url("/v1")))
         let reply = try await node.ask(["prompt": "Write and run a program that prints 2 to the 10th power."])
@@ -302,7 +272,7 @@ final class CodeSkillTests: XCTestCase {
     }
 
     func testLoopStopsAtTheRunsMaxCostAndSpendsNothingBeyondIt() async throws {
-        let server = try scriptedModel(["```python\nprint(undefined_total)\n```"])
+        let server = try scriptedChatServer(["```python\nprint(undefined_total)\n```"])
         defer { server.stop() }
         let node = try await startNode(model: ModelSpec(url: server.url("/v1"), cloud: true))
         // The first call fits under $0.006 (about $0.005 reserved, $0.0015 spent); the second, with a longer

@@ -94,39 +94,6 @@ final class RunOperationTests: XCTestCase {
         return Node(broker: broker, state: state, daemon: daemon, requester: requester, log: log)
     }
 
-    /// A fake OpenAI-compatible server whose n-th chat completion returns `replies[n]` (the last one from then on),
-    /// reporting 120 prompt and 30 completion tokens each time.
-    private func scriptedModel(_ replies: [String]) throws -> FakeServer {
-        let served = Mutex(0)
-        return try FakeServer { request in
-            guard request.path.hasSuffix("/chat/completions") else { return Respond.json("{}", status: 404) }
-            let index = served.withLock { count in
-                defer { count += 1 }
-                return min(count, replies.count - 1)
-            }
-            return Respond.json(Self.completion(replies[index]))
-        }
-    }
-
-    private static func completion(_ content: String) -> String {
-        let body: [String: Any] = [
-            "id": "chatcmpl-run", "object": "chat.completion", "created": 1_741_569_952, "model": "coder-1",
-            "choices": [
-                [
-                    "index": 0, "message": ["role": "assistant", "content": content, "refusal": NSNull()],
-                    "logprobs": NSNull(), "finish_reason": "stop",
-                ]
-            ],
-            "usage": ["prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150],
-        ]
-        let data = try! JSONSerialization.data(withJSONObject: body)  // a literal dictionary of plain values
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    private func chats(_ server: FakeServer) -> [FakeServer.Request] {
-        server.requests.filter { $0.path.hasSuffix("/chat/completions") }
-    }
-
     private func kinds(_ steps: [JSONObject]) -> [String] {
         steps.map { "\($0["kind"]?.stringValue ?? "?"):\($0["status"]?.stringValue ?? "?")" }
     }
@@ -136,7 +103,7 @@ final class RunOperationTests: XCTestCase {
     private static let working = "```python\nprint(sum(range(1, 101)))\n```"
 
     func testARunPlansWritesRunsChecksFixesAndItsLogArrivesInOrder() async throws {
-        let model = try scriptedModel([Self.plan, Self.failing, Self.working])
+        let model = try scriptedChatServer([Self.plan, Self.failing, Self.working])
         let node = try await startNode(url: model.url("/v1"))
         defer { model.stop() }
 
@@ -162,7 +129,7 @@ final class RunOperationTests: XCTestCase {
         XCTAssertTrue(steps[4]["message"]?.stringValue?.contains("NameError") ?? false, "\(steps[4])")
 
         // The programs were written to the plan, and the second one was told why the first failed.
-        let calls = chats(model)
+        let calls = chatRequests(model)
         XCTAssertEqual(calls.count, 3)
         let second = (calls[1].json["messages"] as? [[String: Any]] ?? []).compactMap { $0["content"] as? String }
         XCTAssertTrue(second.contains { $0.contains(Self.plan) }, "\(second)")
@@ -193,7 +160,7 @@ final class RunOperationTests: XCTestCase {
     }
 
     func testARunStopsAtItsMaxAttempts() async throws {
-        let model = try scriptedModel([Self.plan, Self.failing])
+        let model = try scriptedChatServer([Self.plan, Self.failing])
         let node = try await startNode(url: model.url("/v1"))
         defer { model.stop() }
         let run = try await node.data("run", ["task": "Print a name.", "max_attempts": 2])
@@ -202,7 +169,7 @@ final class RunOperationTests: XCTestCase {
         XCTAssertEqual(run["attempts"], 2)
         XCTAssertEqual(run["max_attempts"], 2)
         XCTAssertTrue(run["error"]?.stringValue?.contains("after 2 attempts") ?? false, "\(run)")
-        XCTAssertEqual(chats(model).count, 3, "one plan and two programs")
+        XCTAssertEqual(chatRequests(model).count, 3, "one plan and two programs")
         let steps = run["steps"]?.arrayValue?.compactMap(\.objectValue) ?? []
         XCTAssertEqual(steps.filter { $0["kind"] == "run" }.count, 2)
         XCTAssertEqual(steps.last?["kind"], "end")
@@ -213,7 +180,7 @@ final class RunOperationTests: XCTestCase {
     func testARunStopsAtItsMaxCostAndItsSpendIsInTheBudget() async throws {
         // Each call is billed 120 + 30 tokens at $10 per million = $0.0015, but reserved at its worst case (one
         // token per prompt byte): a cap of $0.012 affords the plan and a program or two, then refuses.
-        let model = try scriptedModel([Self.plan, Self.failing])
+        let model = try scriptedChatServer([Self.plan, Self.failing])
         let node = try await startNode(url: model.url("/v1"), cloud: true)
         defer { model.stop() }
         let run = try await node.data("run", ["task": "Print a name.", "max_cost_usd": 0.012])
@@ -221,8 +188,8 @@ final class RunOperationTests: XCTestCase {
         XCTAssertEqual(run["error_code"], "budget_exceeded")
         let cost = try XCTUnwrap(run["cost_usd"]?.doubleValue)
         XCTAssertLessThanOrEqual(cost, 0.012)
-        XCTAssertEqual(cost, Double(chats(model).count) * 0.0015, accuracy: 1e-9)
-        XCTAssertGreaterThanOrEqual(chats(model).count, 2)
+        XCTAssertEqual(cost, Double(chatRequests(model).count) * 0.0015, accuracy: 1e-9)
+        XCTAssertGreaterThanOrEqual(chatRequests(model).count, 2)
         let budget = try await node.data("budget", [:])
         let spent = budget["daily"]?.objectValue?["spent_usd"]?.doubleValue ?? -1
         XCTAssertEqual(spent, cost, accuracy: 1e-9, "the run's spend is the ledger's")
@@ -231,7 +198,7 @@ final class RunOperationTests: XCTestCase {
 
     func testCancellingARunKillsItsSandboxAndSpendsNothingMore() async throws {
         let sleeper = "```python\nimport time\ntime.sleep(4.5)\nprint('woke')\n```"
-        let model = try scriptedModel([Self.plan, sleeper, Self.working])
+        let model = try scriptedChatServer([Self.plan, sleeper, Self.working])
         let node = try await startNode(url: model.url("/v1"))
         defer { model.stop() }
         let started = try await node.data("run", ["task": "Wait, then say so.", "wait": false])
@@ -249,9 +216,9 @@ final class RunOperationTests: XCTestCase {
         XCTAssertLessThan(
             cancelled["duration_ms"]?.doubleValue ?? .infinity, 4_500,
             "the sandbox was killed, not waited for: \(cancelled)")
-        let callsAtCancel = chats(model).count
+        let callsAtCancel = chatRequests(model).count
         try await Task.sleep(for: .seconds(1))
-        XCTAssertEqual(chats(model).count, callsAtCancel, "no model call after the cancel")
+        XCTAssertEqual(chatRequests(model).count, callsAtCancel, "no model call after the cancel")
         let again = try await node.data("run/cancel", ["id": .string(id)])
         XCTAssertEqual(again["cancelled"], false)
         XCTAssertEqual(again["state"], "cancelled")
@@ -261,7 +228,7 @@ final class RunOperationTests: XCTestCase {
 
     func testARunPastItsTimeLimitIsStopped() async throws {
         let sleeper = "```python\nimport time\ntime.sleep(4)\nprint('late')\n```"
-        let model = try scriptedModel([Self.plan, sleeper])
+        let model = try scriptedChatServer([Self.plan, sleeper])
         let settings = RunManager.Settings(
             maxConcurrent: 1, maxDurationMillis: 1_000, artifactRetentionMillis: 3_600_000, maxArtifactBytes: 0)
         let node = try await startNode(url: model.url("/v1"), settings: settings)
