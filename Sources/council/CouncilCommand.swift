@@ -8,7 +8,9 @@ struct CouncilCommand: AsyncParsableCommand {
         commandName: "council",
         abstract: "An AI assistant appliance for home labs, on MQTT.",
         version: CouncilVersion.current,
-        subcommands: [Serve.self, Ask.self, Exec.self, MemoryCommand.self, KnowledgeCommand.self, ConfigCommand.self]
+        subcommands: [
+            Serve.self, Ask.self, Run.self, Exec.self, MemoryCommand.self, KnowledgeCommand.self, ConfigCommand.self,
+        ]
     )
 }
 

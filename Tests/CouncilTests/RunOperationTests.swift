@@ -298,6 +298,28 @@ final class RunOperationTests: XCTestCase {
         try await node.stop()
     }
 
+    func testCouncilRunPrintsTheStepsAndTheAnswer() async throws {
+        // The first run plans, fails once and works; the second plans and fails its only attempt.
+        let model = try scriptedChatServer([Self.plan, Self.failing, Self.working, Self.plan, Self.failing])
+        defer { model.stop() }
+        let node = try await startNode(url: model.url("/v1"))
+        let noConfig = ["--config", "/dev/null", "--broker", "mqtt://127.0.0.1:\(node.broker.port)"]
+        let result = try runCouncil(["run", "Add", "the", "numbers", "from", "1", "to", "100."] + noConfig, timeout: 60)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.first?.hasPrefix("run ") ?? false, result.stdout)
+        XCTAssertEqual(lines.last, "Answer: 5050")
+        let steps = lines.dropFirst().dropLast().map { $0.trimmingCharacters(in: .whitespaces) }
+        XCTAssertEqual(steps.count, 9, result.stdout)
+        XCTAssertTrue(steps.first?.hasPrefix("1. state [running]") ?? false, result.stdout)
+        XCTAssertTrue(steps.contains { $0.hasPrefix("5. check [failed]") && $0.contains("NameError") }, result.stdout)
+
+        let failed = try runCouncil(["run", "--max-attempts", "1", "Print", "a", "name."] + noConfig, timeout: 60)
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertTrue(failed.stderr.contains("failed"), failed.stderr)
+        try await node.stop()
+    }
+
     func testBadRunRequestsAreRefusedNamingTheField() async throws {
         let node = try await startNode(url: nil)
         for (op, body, words) in [
