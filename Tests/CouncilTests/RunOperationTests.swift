@@ -304,7 +304,8 @@ final class RunOperationTests: XCTestCase {
         defer { model.stop() }
         let node = try await startNode(url: model.url("/v1"))
         let noConfig = ["--config", "/dev/null", "--broker", "mqtt://127.0.0.1:\(node.broker.port)"]
-        let result = try runCouncil(["run", "Add", "the", "numbers", "from", "1", "to", "100."] + noConfig, timeout: 60)
+        let result = try runCouncil(
+            ["run", "Add", "the", "numbers", "from", "1", "to", "100."] + noConfig, timeout: 60)
         XCTAssertEqual(result.status, 0, result.stderr)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         XCTAssertTrue(lines.first?.hasPrefix("run ") ?? false, result.stdout)
