@@ -179,6 +179,7 @@ let sections: [(name: String, run: () async throws -> Void)] = [
     ("providers", runProvidersBenchmark),
     ("gateway", runGatewayBenchmark),
     ("sandbox", runSandboxBenchmark),
+    ("artifacts", runArtifactsBenchmark),
     ("metrics", runMetricsBenchmark),
     ("prolog", runPrologBenchmark),
     ("memory", runMemoryBenchmark),

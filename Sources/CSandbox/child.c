@@ -70,13 +70,23 @@ static int close_from_to(unsigned int first, unsigned int last) {
     return 0;
 }
 
-// Closes every descriptor from 3 up except `keep_a` and `keep_b`.
-static int close_all_but(int keep_a, int keep_b) {
-    unsigned int low = (unsigned int)(keep_a < keep_b ? keep_a : keep_b);
-    unsigned int high = (unsigned int)(keep_a < keep_b ? keep_b : keep_a);
-    if (close_from_to(3, low - 1) != 0) return -1;
-    if (close_from_to(low + 1, high - 1) != 0) return -1;
-    return close_from_to(high + 1, ~0U);
+// Closes every descriptor from 3 up except the three in `keep` (distinct, all above 2).
+static int close_all_but(int keep[3]) {
+    for (int i = 0; i < 2; i++) {
+        for (int j = i + 1; j < 3; j++) {
+            if (keep[j] < keep[i]) {
+                int swap = keep[i];
+                keep[i] = keep[j];
+                keep[j] = swap;
+            }
+        }
+    }
+    unsigned int next = 3;
+    for (int i = 0; i < 3; i++) {
+        if (close_from_to(next, (unsigned int)keep[i] - 1) != 0) return -1;
+        next = (unsigned int)keep[i] + 1;
+    }
+    return close_from_to(next, ~0U);
 }
 
 static int make_directory(const char *path, unsigned int mode) {
@@ -228,13 +238,15 @@ void csandbox_child_main(const struct csandbox_spec *spec, struct csandbox_child
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     int report = above_stdio(fds->report_fd);
     int release = above_stdio(fds->release_fd);
+    int artifacts = above_stdio(fds->artifacts_fd);
     int in = above_stdio(fds->stdin_fd), out = above_stdio(fds->stdout_fd), err = above_stdio(fds->stderr_fd);
-    if (report < 0 || release < 0 || in < 0 || out < 0 || err < 0) _exit(127);
+    if (report < 0 || release < 0 || artifacts < 0 || in < 0 || out < 0 || err < 0) _exit(127);
     if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0) {
         die(report, CSANDBOX_STAGE_STDIO, errno, -1);
     }
     // Every other descriptor of the parent goes now, before we wait: sockets, databases, other sandboxes' pipes.
-    if (close_all_but(report, release) != 0) die(report, CSANDBOX_STAGE_CLOSE_FDS, errno, -1);
+    int keep[3] = {report, release, artifacts};
+    if (close_all_but(keep) != 0) die(report, CSANDBOX_STAGE_CLOSE_FDS, errno, -1);
 
     // Wait until the parent has written our id maps; EOF means it gave up.
     if (!wait_for_parent(release)) _exit(127);
@@ -324,13 +336,18 @@ void csandbox_child_main(const struct csandbox_spec *spec, struct csandbox_child
     if (failed) _exit(127);
     send(report, CSANDBOX_MESSAGE_STARTED, 0, 0, 0);
 
-    // init: reap whatever exits (orphans are reparented here) until the program does, then report its status and
-    // exit, which kills every process left in the namespace. Signals stay blocked: nothing inside can stop init.
+    // init: reap whatever exits (orphans are reparented here) until the program does, then report its status,
+    // collect the artifacts if asked, and exit, which kills every process left in the namespace. Signals stay
+    // blocked: nothing inside can stop init.
     for (;;) {
         int status = 0;
         pid_t exited = wait4(-1, &status, __WALL, NULL);
         if (exited == program) {
             send(report, CSANDBOX_MESSAGE_STATUS, 0, 0, status);
+            if (spec->artifacts.max_files > 0) {
+                csandbox_kill_the_rest();
+                csandbox_collect_artifacts(&spec->artifacts, artifacts);
+            }
             _exit(0);
         }
         if (exited < 0 && errno != EINTR) _exit(127);

@@ -75,7 +75,8 @@ static void reap(pid_t pid) {
 
 int csandbox_spawn(const struct csandbox_spec *spec, struct csandbox_child *child, struct csandbox_failure *failure) {
     int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1}, release[2] = {-1, -1}, report[2] = {-1, -1};
-    int *pipes[] = {in, out, err, release, report};
+    int artifacts[2] = {-1, -1};
+    int *pipes[] = {in, out, err, artifacts, release, report};
     for (size_t i = 0; i < sizeof pipes / sizeof pipes[0]; i++) {
         if (pipe2(pipes[i], O_CLOEXEC) != 0) {
             int saved = errno;
@@ -88,7 +89,12 @@ int csandbox_spawn(const struct csandbox_spec *spec, struct csandbox_child *chil
     }
 
     struct csandbox_child_fds fds = {
-        .stdin_fd = in[0], .stdout_fd = out[1], .stderr_fd = err[1], .release_fd = release[0], .report_fd = report[1]};
+        .stdin_fd = in[0],
+        .stdout_fd = out[1],
+        .stderr_fd = err[1],
+        .artifacts_fd = artifacts[1],
+        .release_fd = release[0],
+        .report_fd = report[1]};
 
     // No handler of the parent may run in the child: block everything across the clone; the child resets
     // dispositions and unblocks just before its exec.
@@ -107,6 +113,7 @@ int csandbox_spawn(const struct csandbox_spec *spec, struct csandbox_child *chil
     close_if_open(&in[0]);
     close_if_open(&out[1]);
     close_if_open(&err[1]);
+    close_if_open(&artifacts[1]);
     close_if_open(&release[0]);
     close_if_open(&report[1]);
     child->pid = (pid_t)pid;
@@ -114,12 +121,14 @@ int csandbox_spawn(const struct csandbox_spec *spec, struct csandbox_child *chil
     child->stdin_fd = in[1];
     child->stdout_fd = out[0];
     child->stderr_fd = err[0];
+    child->artifacts_fd = artifacts[0];
     child->release_fd = release[1];
     child->report_fd = report[0];
     if (pid < 0) {
         close_if_open(&child->stdin_fd);
         close_if_open(&child->stdout_fd);
         close_if_open(&child->stderr_fd);
+        close_if_open(&child->artifacts_fd);
         close_if_open(&child->release_fd);
         close_if_open(&child->report_fd);
         return fail(failure, CSANDBOX_STAGE_CLONE, clone_error);
@@ -194,6 +203,7 @@ void csandbox_abandon(struct csandbox_child *child) {
     close_if_open(&child->stdin_fd);
     close_if_open(&child->stdout_fd);
     close_if_open(&child->stderr_fd);
+    close_if_open(&child->artifacts_fd);
     if (child->pid > 0) {
         kill(child->pid, SIGKILL);
         reap(child->pid);

@@ -23,25 +23,9 @@ public enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The bytes of base64 `text` (padding optional), or nil when it is not base64.
-    public static func decode(_ text: String) -> [UInt8]? {
-        var values: [UInt8] = []
-        for byte in text.utf8 where byte != UInt8(ascii: "=") {
-            guard let value = alphabet.firstIndex(of: byte) else { return nil }
-            values.append(UInt8(value))
-        }
-        guard values.count % 4 != 1 else { return nil }
-        var out: [UInt8] = []
-        var index = 0
-        while index < values.count {
-            let chunk = values[index..<min(index + 4, values.count)]
-            var group: UInt32 = 0
-            for (offset, value) in chunk.enumerated() { group |= UInt32(value) << UInt32(18 - 6 * offset) }
-            out.append(UInt8(group >> 16 & 255))
-            if chunk.count > 2 { out.append(UInt8(group >> 8 & 255)) }
-            if chunk.count > 3 { out.append(UInt8(group & 255)) }
-            index += 4
-        }
-        return out
+    /// `bytes` for a JSON reply: as text when they are valid UTF-8 (`encoding` `utf8`), else in base64.
+    public static func readable(_ bytes: [UInt8]) -> (content: String, encoding: String) {
+        if let text = String(validating: bytes, as: UTF8.self) { return (text, "utf8") }
+        return (encode(bytes), "base64")
     }
 }

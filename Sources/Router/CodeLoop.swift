@@ -178,13 +178,20 @@ struct CodeLoop: Sendable {
 
     /// A run step's data: the sandbox's figures and the ends of its output.
     static func runDetail(_ result: SandboxResult) -> JSONObject {
-        [
+        var detail: JSONObject = [
             "exit_code": result.exitCode.map { JSONValue($0) } ?? .null, "timed_out": .bool(result.timedOut),
             "stdout": .string(String(result.stdout.suffix(4000))),
             "stderr": .string(String(result.stderr.suffix(4000))),
             "duration_ms": JSONValue((result.durationMillis * 1000).rounded() / 1000),
             "max_rss_kb": JSONValue(result.maxRSSKilobytes),
         ]
+        if result.artifactCollection != .off {
+            detail["artifacts"] = .array(
+                result.artifacts.map { .object(["path": .string($0.path), "size": JSONValue($0.contents.count)]) })
+            detail["skipped_artifacts"] = .array(
+                result.skippedArtifacts.map { .object(["path": .string($0.path), "reason": .string($0.reason)]) })
+        }
+        return detail
     }
 
     /// Asks the models for the next program; a failure ends the run with the attempts made so far.

@@ -16,6 +16,9 @@ public struct CodeSkill: Skill {
         public var maxTokens: Int
         /// The sandbox profile programs run under; nil for the sandbox's default.
         public var profile: String?
+        /// Which files programs leave in their workspace come back with their results; nil for none (answers in
+        /// `ask` need none; agent runs keep them).
+        public var artifacts: ArtifactPolicy?
 
         /// Caps: 3 attempts, $0.05, 1024 tokens a program, the default profile.
         public init(maxAttempts: Int = 3, maxCostUSD: Double = 0.05, maxTokens: Int = 1024, profile: String? = nil) {
@@ -107,7 +110,8 @@ public struct CodeSkill: Skill {
         }
         let profile = sandbox.profile(named: limits.profile) ?? .light
         do {
-            let result = try await sandbox.run(SandboxJob(program: .code(language, program.code), profile: profile))
+            let job = SandboxJob(program: .code(language, program.code), profile: profile, artifacts: limits.artifacts)
+            let result = try await sandbox.run(job)
             return CodeOutcome(program: program, result: result)
         } catch {
             switch error.code {

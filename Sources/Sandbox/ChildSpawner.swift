@@ -16,6 +16,16 @@ struct SpawnRequest: Sendable {
     var staging = "/tmp"
     var rootOptions = "size=1m,nr_inodes=256,mode=0755"
     var hostname = "sandbox"
+    /// What init collects after the program exits; nil for nothing.
+    var artifacts: ArtifactRequest?
+}
+
+/// The artifact side of a spawn: the effective policy, the directory walked, and the plan steps that wrote files
+/// into it (by index into `steps`, with their name there), which are no artifacts while unchanged.
+struct ArtifactRequest: Sendable {
+    var policy: ArtifactPolicy
+    var directory: String
+    var seeds: [(step: Int, name: String)]
 }
 
 /// Who the program runs as: one uid and gid inside, mapped to one outside.
@@ -119,6 +129,23 @@ enum ChildSpawner {
             return raw
         }
         let rlimits = request.rlimits.map { csandbox_rlimit(resource: $0.resource, soft: $0.soft, hard: $0.hard) }
+        var artifacts = csandbox_artifact_policy()
+        if let request = request.artifacts {
+            artifacts.max_files = UInt32(clamping: request.policy.maxFiles)
+            artifacts.max_depth = UInt32(clamping: request.policy.maxDepth)
+            artifacts.max_file_bytes = UInt64(request.policy.maxFileBytes)
+            artifacts.max_total_bytes = UInt64(request.policy.maxTotalBytes)
+            artifacts.max_skipped = UInt32(ArtifactPolicy.skippedReports)
+            artifacts.directory = UnsafePointer(arena.string(request.directory))
+            // The seeds point at the bytes their plan steps write: no second copy.
+            let seeds = request.seeds.map { seed in
+                csandbox_seed(
+                    name: UnsafePointer(arena.string(seed.name)), data: steps[seed.step].data,
+                    length: steps[seed.step].length)
+            }
+            artifacts.seeds = UnsafePointer(arena.array(seeds))
+            artifacts.seed_count = seeds.count
+        }
         var spec = csandbox_spec()
         spec.executable = UnsafePointer(arena.string(request.executable))
         spec.argv = UnsafePointer(arena.vector([request.executable] + request.arguments))
@@ -134,6 +161,7 @@ enum ChildSpawner {
         spec.rlimit_count = rlimits.count
         spec.filter = request.filter.isEmpty ? nil : UnsafeRawPointer(arena.bytes(request.filter))
         spec.filter_length = request.filter.count
+        spec.artifacts = artifacts
         setIdentity(request.identity, cgroupNamespace: request.newCgroupNamespace, in: &spec)
         return spec
     }

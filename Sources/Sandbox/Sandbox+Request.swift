@@ -2,7 +2,9 @@ import JSON
 
 extension Sandbox {
     /// Validates an `exec` request body — `language`, `code`, `stdin?`, `files?` (name → text), `limits?` (limit
-    /// name → positive integer, only lowering), `profile?` — into a job. Errors are `.badRequest` naming the field.
+    /// name → positive integer, only lowering), `profile?`, `artifacts?` (`true`, or an object of caps that only
+    /// lower the defaults: `max_files`, `max_file_bytes`, `max_total_bytes`, `max_depth`) — into a job. Errors are
+    /// `.badRequest` naming the field.
     public func job(from body: JSONObject) throws(SandboxError) -> SandboxJob {
         func bad(_ message: String) -> SandboxError { SandboxError(.badRequest, "exec: " + message) }
         func string(_ field: String, required: Bool) throws(SandboxError) -> String? {
@@ -61,6 +63,36 @@ extension Sandbox {
         guard size <= lowered[.workspaceBytes] else {
             throw bad("'code' and 'files' (\(size) bytes) do not fit the workspace (\(lowered[.workspaceBytes]) bytes)")
         }
-        return SandboxJob(program: .code(language, code), stdin: Array(stdin.utf8), files: files, profile: lowered)
+        return SandboxJob(
+            program: .code(language, code), stdin: Array(stdin.utf8), files: files, profile: lowered,
+            artifacts: try Self.artifactPolicy(from: body["artifacts"]))
+    }
+
+    /// The `artifacts` field: absent or `false` for none, `true` for the defaults, or an object of lower caps.
+    static func artifactPolicy(from value: JSONValue?) throws(SandboxError) -> ArtifactPolicy? {
+        func bad(_ message: String) -> SandboxError { SandboxError(.badRequest, "exec: " + message) }
+        switch value {
+        case nil, .bool(false): return nil
+        case .bool(true): return ArtifactPolicy()
+        case .object(let caps):
+            var policy = ArtifactPolicy()
+            let fields: [(String, WritableKeyPath<ArtifactPolicy, Int>, Int)] = [
+                ("max_files", \.maxFiles, 1), ("max_file_bytes", \.maxFileBytes, 0),
+                ("max_total_bytes", \.maxTotalBytes, 0), ("max_depth", \.maxDepth, 0),
+            ]
+            for (key, value) in caps {
+                guard let (_, path, least) = fields.first(where: { $0.0 == key }) else {
+                    let known = fields.map(\.0).joined(separator: ", ")
+                    throw bad("'artifacts.\(key)' is not an artifact cap (known: \(known))")
+                }
+                guard let number = value.intValue, number >= least else {
+                    throw bad("'artifacts.\(key)' must be an integer of at least \(least)")
+                }
+                policy[keyPath: path] = min(policy[keyPath: path], number)
+            }
+            return policy
+        default:
+            throw bad("'artifacts' must be true, false or an object of caps")
+        }
     }
 }

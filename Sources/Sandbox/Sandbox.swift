@@ -218,11 +218,20 @@ public final class Sandbox: Sendable {
         let limits = LimitPlan(
             profile: profile, group: group, unavailable: cgroups.unavailable, fitsAddressSpace: fitsAddressSpace)
         let steps = plan.steps(profile: profile, files: files.map { ($0.name, $0.contents) })
-        let request = SpawnRequest(
+        var request = SpawnRequest(
             executable: executable, arguments: arguments, environment: Self.environment, steps: steps,
             rlimits: limits.rlimits, filter: (group?.enforced[.memory] == nil ? strictFilter : filter).program,
             identity: identity, newCgroupNamespace: true,
             workingDirectory: MountPlan.workspace)
+        if let policy = job.artifacts {
+            let workspace = String(MountPlan.workspace.dropFirst()) + "/"
+            let seeds = steps.indices.compactMap { index -> (step: Int, name: String)? in
+                guard case .file = steps[index].kind, steps[index].path.hasPrefix(workspace) else { return nil }
+                return (index, String(steps[index].path.dropFirst(workspace.count)))
+            }
+            request.artifacts = ArtifactRequest(
+                policy: policy.effective(for: profile), directory: MountPlan.workspace, seeds: seeds)
+        }
         return (limits, steps, request)
     }
 
@@ -235,7 +244,7 @@ public final class Sandbox: Sendable {
         let deadline = Supervisor.monotonicNanoseconds() + UInt64(profile[.wallTime]) * 1_000_000
         let supervision = Supervisor(
             child: child, steps: steps, stdin: job.stdin, outputCap: profile[.outputBytes], deadline: deadline,
-            cancelFD: cancelFD
+            cancelFD: cancelFD, artifacts: job.artifacts?.effective(for: profile)
         ).run()
         let usage = group?.usage() ?? CgroupGroup.Usage()
         if supervision.cancelled { return .failure(SandboxError(.cancelled, "cancelled while running (killed)")) }
@@ -244,7 +253,7 @@ public final class Sandbox: Sendable {
         let status = supervision.status ?? 0
         let exited = supervision.status != nil && (status & 0x7f) == 0
         let cpuMicros = usage.cpuNanoseconds.map { Double($0) / 1000 } ?? Double(supervision.cpuMicroseconds)
-        return .success(
+        var result =
             SandboxResult(
                 exitCode: exited ? Int((status >> 8) & 0xff) : nil,
                 signal: supervision.status != nil && !exited ? Int(status & 0x7f) : nil,
@@ -258,7 +267,24 @@ public final class Sandbox: Sendable {
                 // The memory cgroup's peak counts only the sandbox's own pages; the reaped init's ru_maxrss also
                 // counts the pages it shares copy-on-write with the daemon it was forked from.
                 maxRSSKilobytes: usage.peakMemoryBytes.map { $0 / 1024 } ?? supervision.maxRSSKilobytes,
-                limits: limits.applied))
+                limits: limits.applied)
+        if let stream = supervision.artifacts {
+            switch stream.outcome {
+            case .complete:
+                result.artifactCollection = .collected
+                result.artifacts = stream.artifacts.sorted { $0.path < $1.path }
+                result.skippedArtifacts = stream.skipped.sorted { $0.path < $1.path }
+                result.unlistedSkippedArtifacts = stream.unlisted
+            case .cut:
+                result.artifactCollection = .missing(
+                    supervision.timedOut
+                        ? "the run timed out: its init was killed before collecting artifacts"
+                        : "the sandbox's init was killed before it finished collecting artifacts")
+            case .malformed(let problem):
+                result.artifactCollection = .missing("the artifact stream was malformed (\(problem)); nothing kept")
+            }
+        }
+        return .success(result)
     }
 
     /// The program's whole environment: nothing of the daemon's.

@@ -37,12 +37,18 @@ public struct SandboxJob: Sendable, Hashable {
     public var files: [SandboxFile]
     /// The limits, already lowered by the request.
     public var profile: SandboxProfile
+    /// Which files to hand back from the workspace after the program exits; nil collects nothing (and costs nothing).
+    public var artifacts: ArtifactPolicy?
 
     /// Creates a job.
-    public init(program: SandboxProgram, stdin: [UInt8] = [], files: [SandboxFile] = [], profile: SandboxProfile) {
+    public init(
+        program: SandboxProgram, stdin: [UInt8] = [], files: [SandboxFile] = [], profile: SandboxProfile,
+        artifacts: ArtifactPolicy? = nil
+    ) {
         self.program = program
         self.stdin = stdin
         self.files = files
         self.profile = profile
+        self.artifacts = artifacts
     }
 }

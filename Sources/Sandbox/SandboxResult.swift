@@ -39,6 +39,15 @@ public struct SandboxResult: Sendable, Hashable {
     public var maxRSSKilobytes: Int
     /// Every limit, how it was enforced or why it could not be.
     public var limits: [AppliedLimit]
+    /// Whether the job asked for artifacts and whether they were collected: a run that timed out, or whose init was
+    /// killed, returns none (`.missing` says why).
+    public var artifactCollection: ArtifactCollection = .off
+    /// The files the program left in its workspace (see ``ArtifactPolicy``), by path.
+    public var artifacts: [SandboxArtifact] = []
+    /// Entries of the workspace that were not returned, and why (links, FIFOs, files over a cap, ...).
+    public var skippedArtifacts: [SkippedArtifact] = []
+    /// How many more entries were skipped than `skippedArtifacts` lists.
+    public var unlistedSkippedArtifacts = 0
 
     /// The reply object of the `exec` op.
     public var json: JSONObject {
@@ -52,7 +61,7 @@ public struct SandboxResult: Sendable, Hashable {
             }
             limitsObject[applied.limit.rawValue] = .object(entry)
         }
-        return [
+        var object: JSONObject = [
             "exit_code": exitCode.map { JSONValue($0) } ?? .null,
             "signal": signal.map { JSONValue($0) } ?? .null,
             "timed_out": .bool(timedOut),
@@ -64,6 +73,35 @@ public struct SandboxResult: Sendable, Hashable {
             "cpu_ms": JSONValue((cpuMillis * 1000).rounded() / 1000),
             "max_rss_kb": JSONValue(maxRSSKilobytes),
             "limits": .object(limitsObject),
+        ]
+        switch artifactCollection {
+        case .off:
+            break
+        case .collected:
+            object["artifacts_collected"] = true
+        case .missing(let reason):
+            object["artifacts_collected"] = false
+            object["artifacts_error"] = .string(reason)
+        }
+        if artifactCollection != .off {
+            object["artifacts"] = .array(artifacts.map { .object($0.json) })
+            object["skipped_artifacts"] = .array(
+                skippedArtifacts.map { .object(["path": .string($0.path), "reason": .string($0.reason)]) })
+            if unlistedSkippedArtifacts > 0 {
+                object["skipped_artifacts_unlisted"] = JSONValue(unlistedSkippedArtifacts)
+            }
+        }
+        return object
+    }
+}
+
+extension SandboxArtifact {
+    /// `{"path", "size", "content", "encoding"}`: the content as text when it is valid UTF-8, else in base64.
+    public var json: JSONObject {
+        let readable = Base64.readable(contents)
+        return [
+            "path": .string(path), "size": JSONValue(contents.count), "content": .string(readable.content),
+            "encoding": .string(readable.encoding),
         ]
     }
 }

@@ -14,10 +14,13 @@ struct Supervision: Sendable {
     var setupFailure: SandboxError?
     var cpuMicroseconds: Int = 0
     var maxRSSKilobytes: Int = 0
+    /// The artifact records read, when the job asked for them.
+    var artifacts: ArtifactStream?
 }
 
-/// Runs on a dedicated thread (SIGPIPE blocked) from release to reap: feeds stdin, collects stdout and stderr up to the cap, watches
-/// the wall clock and the cancel pipe, and SIGKILLs the child on timeout or cancellation. The child is the first
+/// Runs on a dedicated thread (SIGPIPE blocked) from release to reap: feeds stdin, collects stdout and stderr up to the
+/// cap and the artifact records within their policy, watches the wall clock and the cancel pipe, and SIGKILLs the
+/// child on timeout or cancellation. The child is the first
 /// process of its pid namespace, so killing it kills every process inside (double-forked, setsid'd, stopped or
 /// SIGTERM-ignoring alike) before it can be reaped.
 struct Supervisor {
@@ -30,18 +33,22 @@ struct Supervisor {
     let deadline: UInt64
     /// Readable once the run is cancelled.
     let cancelFD: Int32
+    /// The effective artifact policy, or nil when the job collects none (the artifact pipe is then closed at once).
+    let artifacts: ArtifactPolicy?
 
     func run() -> Supervision {
         var result = Supervision()
         var stdinFD = child.raw.stdin_fd
         var stdoutFD = child.raw.stdout_fd
         var stderrFD = child.raw.stderr_fd
+        var artifactsFD = child.raw.artifacts_fd
+        if let artifacts { result.artifacts = ArtifactStream(policy: artifacts) } else { closeFD(&artifactsFD) }
         var written = 0
         var exited = false
         var killed = false
         if stdin.isEmpty { closeFD(&stdinFD) } else { _ = csandbox_set_nonblocking(stdinFD, 1) }
 
-        while !(exited && stdoutFD < 0 && stderrFD < 0) {
+        while !(exited && stdoutFD < 0 && stderrFD < 0 && artifactsFD < 0) {
             var fds: [pollfd] = []
             func watch(_ fd: Int32, _ events: Int32) -> Int? {
                 guard fd >= 0 else { return nil }
@@ -51,6 +58,7 @@ struct Supervisor {
             let pidSlot = exited ? nil : watch(child.raw.pidfd, POLLIN)
             let outSlot = watch(stdoutFD, POLLIN)
             let errSlot = watch(stderrFD, POLLIN)
+            let artifactsSlot = watch(artifactsFD, POLLIN)
             let inSlot = watch(stdinFD, POLLOUT)
             let cancelSlot = killed ? nil : watch(cancelFD, POLLIN)
             // Once the child is gone its pipes reach EOF at once; the bound only guards against a leaked writer.
@@ -77,11 +85,13 @@ struct Supervisor {
             }
             if fired(outSlot) { drain(&stdoutFD, into: &result.stdout, truncated: &result.truncated) }
             if fired(errSlot) { drain(&stderrFD, into: &result.stderr, truncated: &result.truncated) }
+            if fired(artifactsSlot) { drainArtifacts(&artifactsFD, into: &result.artifacts) }
             if fired(inSlot) { feed(&stdinFD, written: &written) }
         }
         closeFD(&stdinFD)
         closeFD(&stdoutFD)
         closeFD(&stderrFD)
+        closeFD(&artifactsFD)
         reap(into: &result)
         return result
     }
@@ -134,6 +144,16 @@ struct Supervisor {
             truncated = true
             closeFD(&fd)
         }
+    }
+
+    /// Parses what is there; a malformed stream is closed (init then stops writing, with EPIPE).
+    private func drainArtifacts(_ fd: inout Int32, into stream: inout ArtifactStream?) {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count < 0 && (errno == EINTR || errno == EAGAIN) { return }
+        guard count > 0 else { return closeFD(&fd) }
+        stream?.feed(chunk[..<count])
+        if stream?.wantsMore != true { closeFD(&fd) }
     }
 
     private func feed(_ fd: inout Int32, written: inout Int) {

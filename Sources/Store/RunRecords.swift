@@ -56,7 +56,17 @@ extension StoreSchema {
 
 /// Where a run is: `queued` and `running` are live; the others are final.
 public enum RunState: String, Sendable, Equatable, CaseIterable {
-    case queued, running, succeeded, failed, cancelled
+    /// Waiting for a slot (`runs.max_concurrent`).
+    case queued
+    /// Working.
+    case running
+    /// A program printed the answer.
+    case succeeded
+    /// Its caps, the budget or the models stopped it.
+    case failed
+    /// `run/cancel` stopped it.
+    case cancelled
+    /// `runs.max_duration_s` stopped it.
     case timedOut = "timed_out"
     /// The daemon stopped (or died) while the run was live.
     case interrupted
@@ -67,9 +77,13 @@ public enum RunState: String, Sendable, Equatable, CaseIterable {
 
 /// One run as stored.
 public struct RunRecord: Sendable, Equatable {
+    /// 16 hex digits.
     public var id: String
+    /// What the run was asked to do.
     public var task: String
+    /// The agent profile it runs under.
     public var agent: String?
+    /// Where it is.
     public var state: RunState
     /// The final answer (the last program's output), when it succeeded.
     public var answer: String?
@@ -77,16 +91,25 @@ public struct RunRecord: Sendable, Equatable {
     public var code: String?
     /// Why it failed, for a person, and the contract's code for it.
     public var error: String?
+    /// The contract's code for the error (`code_failed`, `budget_exceeded`, `timeout`, `cancelled`, ...).
     public var errorCode: String?
+    /// Programs it may write and run.
     public var maxAttempts: Int
+    /// US dollars it may spend.
     public var maxCostUSD: Double
     /// Programs run so far.
     public var attempts: Int = 0
+    /// Tokens of its model calls, in and out.
     public var tokensIn: Int = 0
+    /// Tokens the models wrote.
     public var tokensOut: Int = 0
+    /// What its paid calls cost, in USD.
     public var costUSD: Double = 0
+    /// When it was started, Unix milliseconds.
     public var createdAtMillis: Int64
+    /// When it last changed, Unix milliseconds.
     public var updatedAtMillis: Int64
+    /// When it ended, Unix milliseconds; nil while live.
     public var finishedAtMillis: Int64?
 
     /// Creates a record of a new run.
@@ -108,6 +131,7 @@ public struct RunRecord: Sendable, Equatable {
 public struct RunStepRecord: Sendable, Equatable {
     /// 1, 2, 3, ... within the run.
     public var seq: Int
+    /// What the step did.
     public var kind: String
     /// `ok`, `failed`, `skipped`, ...
     public var status: String
@@ -115,6 +139,7 @@ public struct RunStepRecord: Sendable, Equatable {
     public var message: String
     /// The step's data as a JSON object text (code, output, model, tokens, cost, ...).
     public var detail: String
+    /// When it happened, Unix milliseconds.
     public var atMillis: Int64
 
     /// Creates a step.
@@ -132,13 +157,31 @@ public struct RunStepRecord: Sendable, Equatable {
 public struct RunArtifactRecord: Sendable, Equatable {
     /// The path relative to the workspace.
     public var path: String
+    /// Its length in bytes.
     public var size: Int
-    /// The bytes; nil once the retention time has passed (or when listed without contents).
+    /// The bytes; nil once the retention time has passed (empty when listed without contents).
     public var content: [UInt8]?
     /// The attempt whose program wrote it.
     public var attempt: Int
+    /// When it was stored, Unix milliseconds.
     public var createdAtMillis: Int64
+    /// When its contents stop being kept, Unix milliseconds.
     public var expiresAtMillis: Int64
+
+    /// Creates a record.
+    public init(
+        path: String, size: Int, content: [UInt8]?, attempt: Int, createdAtMillis: Int64, expiresAtMillis: Int64
+    ) {
+        self.path = path
+        self.size = size
+        self.content = content
+        self.attempt = attempt
+        self.createdAtMillis = createdAtMillis
+        self.expiresAtMillis = expiresAtMillis
+    }
+
+    /// Whether its contents can still be read at `now`.
+    public func isAvailable(at now: Int64) -> Bool { content != nil && now < expiresAtMillis }
 }
 
 /// The runs kept in SQLite, so that a run's state, steps and files survive the requester and a restart.

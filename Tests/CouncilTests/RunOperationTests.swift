@@ -321,6 +321,54 @@ final class RunOperationTests: XCTestCase {
         try await node.stop()
     }
 
+    func testFilesTheProgramLeavesAreKeptSafelyUntilTheirRetentionEnds() async throws {
+        let program = """
+            ```python
+            import os
+            with open("report.txt", "w") as f:
+                f.write("total=5050\\n")
+            os.makedirs("out", exist_ok=True)
+            with open("out/data.bin", "wb") as f:
+                f.write(bytes(range(256)))
+            os.symlink("/etc/passwd", "passwd-link")
+            print(5050)
+            ```
+            """
+        let model = try scriptedChatServer([Self.plan, program])
+        defer { model.stop() }
+        let settings = RunManager.Settings(
+            maxConcurrent: 2, maxDurationMillis: 60_000, artifactRetentionMillis: 3_000, maxArtifactBytes: 1 << 20)
+        let node = try await startNode(url: model.url("/v1"), settings: settings)
+        let run = try await node.data("run", ["task": "Write a report of the sum of 1 to 100."])
+        XCTAssertEqual(run["state"], "succeeded", "\(run)")
+        let id = try XCTUnwrap(run["id"]?.stringValue)
+        let files = run["artifacts"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        XCTAssertEqual(files.map { $0["path"]?.stringValue ?? "" }, ["out/data.bin", "report.txt"])
+        XCTAssertEqual(files.map { $0["size"]?.intValue ?? 0 }, [256, 11])
+        XCTAssertTrue(files.allSatisfy { $0["available"] == true && $0["attempt"] == 1 })
+        let runStep = run["steps"]?.arrayValue?.compactMap(\.objectValue).first { $0["kind"] == "run" }
+        let skipped = runStep?["data"]?.objectValue?["skipped_artifacts"]?.arrayValue ?? []
+        XCTAssertEqual(skipped.first?.objectValue?["path"], "passwd-link", "the symlink is listed as skipped")
+
+        let report = try await node.data("run/artifact", ["id": .string(id), "path": "report.txt"])
+        XCTAssertEqual(report["encoding"], "utf8")
+        XCTAssertEqual(report["content"], "total=5050\n")
+        let binary = try await node.data("run/artifact", ["id": .string(id), "path": "out/data.bin"])
+        XCTAssertEqual(binary["encoding"], "base64")
+        XCTAssertEqual(binary["content"]?.stringValue, Data((0...255).map { UInt8($0) }).base64EncodedString())
+        let link = try await node.send("run/artifact", ["id": .string(id), "path": "passwd-link"])
+        XCTAssertEqual(link["code"], "bad_request", "a symlink is never kept: \(link)")
+        XCTAssertFalse(String(decoding: JSONValue.object(link).encoded(), as: UTF8.self).contains("root:"))
+
+        try await Task.sleep(for: .milliseconds(3_200))
+        let expired = try await node.send("run/artifact", ["id": .string(id), "path": "report.txt"])
+        XCTAssertEqual(expired["code"], "bad_request")
+        XCTAssertTrue(expired["error"]?.stringValue?.contains("expired") ?? false, "\(expired)")
+        let later = try await node.data("run/get", ["id": .string(id)])
+        XCTAssertEqual(later["artifacts"]?.arrayValue?.first?.objectValue?["available"], false)
+        try await node.stop()
+    }
+
     func testBadRunRequestsAreRefusedNamingTheField() async throws {
         let node = try await startNode(url: nil)
         for (op, body, words) in [

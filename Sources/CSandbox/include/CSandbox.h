@@ -10,6 +10,11 @@
 // (which sets its rlimits and seccomp filter and execs), reaps orphans, and when the program exits reports its wait
 // status and exits, which kills everything left inside; `csandbox_outcome` reads what it reported. The program
 // itself is never pid 1, so signals behave for it as anywhere else (RLIMIT_CPU's SIGXCPU, abort's SIGABRT).
+//
+// When the spec asks for artifacts, init first kills and reaps every other process of the namespace once the program
+// has exited, then walks the workspace and writes framed records to the artifact pipe (see `csandbox_artifact_header`).
+// It does so as the sandbox user, inside the sandbox's own root and mount namespace, without capabilities: it can
+// only ever open what the program itself could open, so no symlink or mount trick can make it read the host's files.
 
 #include <stddef.h>
 #include <stdint.h>
@@ -60,6 +65,74 @@ struct csandbox_step {
     unsigned int mode;
 };
 
+/// A file the sandbox wrote into the workspace before the program started (the code, the job's input files): not an
+/// artifact while its bytes are still exactly these.
+struct csandbox_seed {
+    /// A plain name at the top of the artifact directory.
+    const char *name;
+    const char *data;
+    size_t length;
+};
+
+/// What init collects from the workspace once the program has exited (see `csandbox_artifact_header`).
+struct csandbox_artifact_policy {
+    /// The most files sent; 0 collects nothing (and costs nothing).
+    uint32_t max_files;
+    /// How many directory levels below `directory` are descended (0: its own files only; at most
+    /// `CSANDBOX_ARTIFACT_DEPTH_MAX`).
+    uint32_t max_depth;
+    /// The largest file sent, and all files' bytes together.
+    uint64_t max_file_bytes;
+    uint64_t max_total_bytes;
+    /// The most `skipped` records sent; further skipped entries are only counted (in the `end` record).
+    uint32_t max_skipped;
+    /// The absolute path of the directory collected (the workspace).
+    const char *directory;
+    /// Files not collected while unchanged.
+    const struct csandbox_seed *seeds;
+    size_t seed_count;
+};
+
+/// The kinds of records init writes to the artifact pipe.
+enum csandbox_artifact_kind {
+    /// A regular file: the header, `path_length` path bytes, then exactly `size` content bytes.
+    CSANDBOX_ARTIFACT_FILE = 1,
+    /// An entry not collected: the header (`reason`, `error`, `size` = its size when known), then the path.
+    CSANDBOX_ARTIFACT_SKIPPED = 2,
+    /// The walk finished: `size` is the number of skipped entries not reported (past `max_skipped`). Nothing follows.
+    CSANDBOX_ARTIFACT_END = 3,
+};
+
+/// Why an entry was skipped. The values are stable: Swift names them.
+enum csandbox_artifact_reason {
+    CSANDBOX_SKIP_SYMLINK = 1,
+    CSANDBOX_SKIP_FIFO = 2,
+    CSANDBOX_SKIP_SOCKET = 3,
+    CSANDBOX_SKIP_DEVICE = 4,
+    CSANDBOX_SKIP_SPECIAL = 5,
+    CSANDBOX_SKIP_FILE_TOO_LARGE = 6,
+    CSANDBOX_SKIP_TOTAL_EXCEEDED = 7,
+    CSANDBOX_SKIP_TOO_MANY_FILES = 8,
+    CSANDBOX_SKIP_TOO_DEEP = 9,
+    CSANDBOX_SKIP_PATH_TOO_LONG = 10,
+    CSANDBOX_SKIP_UNREADABLE = 11,
+};
+
+/// The fixed part of one artifact record, in the host's byte order. Paths are relative to the policy's directory,
+/// `/`-separated, without NUL, at most `CSANDBOX_ARTIFACT_PATH_MAX` bytes.
+struct csandbox_artifact_header {
+    uint32_t kind;
+    uint32_t reason;
+    uint32_t path_length;
+    /// For `unreadable`: the errno.
+    int32_t error;
+    uint64_t size;
+};
+
+/// The longest relative path init sends, and the deepest it descends.
+#define CSANDBOX_ARTIFACT_PATH_MAX 1024
+#define CSANDBOX_ARTIFACT_DEPTH_MAX 16
+
 /// One resource limit for setrlimit.
 struct csandbox_rlimit {
     int resource;
@@ -103,6 +176,8 @@ struct csandbox_spec {
     int deny_setgroups;
     /// Whether the child enters a new cgroup namespace once it has been attached to its cgroups.
     int new_cgroup_namespace;
+    /// What init collects after the program exits; `max_files` 0 for nothing.
+    struct csandbox_artifact_policy artifacts;
 };
 
 /// The parent's view of a spawned child.
@@ -113,6 +188,9 @@ struct csandbox_child {
     int stdin_fd;
     int stdout_fd;
     int stderr_fd;
+    /// Read end of the artifact records init writes after the program exits (close-on-exec); nothing arrives when
+    /// the spec collects nothing, and EOF when init exits.
+    int artifacts_fd;
     /// Internal: release and report channels.
     int release_fd;
     int report_fd;

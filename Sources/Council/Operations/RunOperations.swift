@@ -241,20 +241,17 @@ public struct RunArtifactOperation: Operation {
             guard let artifact = try manager.records.artifact(of: id, path: path) else {
                 return .failure(.badRequest, "run/artifact: run \(id) left no file '\(path)' (see run/get)")
             }
-            guard let content = artifact.content else {
+            let now = unixMillis()
+            guard let content = artifact.content, artifact.isAvailable(at: now) else {
                 return .failure(
                     .badRequest,
                     "run/artifact: '\(path)' of run \(id) has expired (runs.artifact_retention_hours)")
             }
-            var data = RunJSON.artifact(artifact)
+            var data = RunJSON.artifact(artifact, now: now)
             data["available"] = nil
-            if let text = String(validating: content, as: UTF8.self) {
-                data["encoding"] = "utf8"
-                data["content"] = .string(text)
-            } else {
-                data["encoding"] = "base64"
-                data["content"] = .string(Base64.encode(content))
-            }
+            let readable = Base64.readable(content)
+            data["encoding"] = .string(readable.encoding)
+            data["content"] = .string(readable.content)
             return .ok(data)
         } catch {
             return .failure(.internal, "run/artifact: cannot read run \(id): \(error)")

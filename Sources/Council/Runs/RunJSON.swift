@@ -27,7 +27,7 @@ enum RunJSON {
         }
         if let logTopic { object["log_topic"] = .string(logTopic) }
         if let steps { object["steps"] = .array(steps.map { .object(step($0)) }) }
-        if let artifacts { object["artifacts"] = .array(artifacts.map { .object(artifact($0)) }) }
+        if let artifacts { object["artifacts"] = .array(artifacts.map { .object(artifact($0, now: now)) }) }
         return object
     }
 
@@ -51,10 +51,10 @@ enum RunJSON {
 
     /// A file a run left, listed: `path`, `size`, `attempt`, `available` (false once its retention ended),
     /// `expires_at`.
-    static func artifact(_ artifact: RunArtifactRecord) -> JSONObject {
+    static func artifact(_ artifact: RunArtifactRecord, now: Int64) -> JSONObject {
         [
             "path": .string(artifact.path), "size": JSONValue(artifact.size), "attempt": JSONValue(artifact.attempt),
-            "available": .bool(artifact.content != nil),
+            "available": .bool(artifact.isAvailable(at: now)),
             "expires_at": .string(MetricsCalendar.iso8601UTC(unixMillis: artifact.expiresAtMillis)),
         ]
     }

@@ -197,13 +197,15 @@ public final class RunManager: Sendable {
             question = AgentDirectory.apply(profile, to: question)
             preamble = profile.systemPrompt
         }
-        if let attempts = request.maxAttempts, attempts < skill.limits.maxAttempts {
-            var limits = skill.limits
-            limits.maxAttempts = attempts
-            skill = CodeSkill(
-                sandbox: skill.sandbox, models: skill.models, spending: skill.spending, options: skill.options,
-                limits: limits)
+        var limits = skill.limits
+        if let attempts = request.maxAttempts { limits.maxAttempts = min(limits.maxAttempts, attempts) }
+        if settings.maxArtifactBytes > 0 {
+            limits.artifacts = ArtifactPolicy(
+                maxFileBytes: settings.maxArtifactBytes, maxTotalBytes: settings.maxArtifactBytes)
         }
+        skill = CodeSkill(
+            sandbox: skill.sandbox, models: skill.models, spending: skill.spending, options: skill.options,
+            limits: limits)
         return (skill, question, preamble)
     }
 
@@ -230,6 +232,21 @@ public final class RunManager: Sendable {
     /// Stores and publishes one step, and keeps the run's counters.
     private func record(_ step: CodeStep, of id: String) {
         if step.kind == "run" { update(id) { $0.attempts = max($0.attempts, step.attempt) } }
+        if let artifacts = step.result?.artifacts, !artifacts.isEmpty {
+            let now = unixMillis()
+            let kept = artifacts.map {
+                RunArtifactRecord(
+                    path: $0.path, size: $0.contents.count, content: $0.contents, attempt: step.attempt,
+                    createdAtMillis: now, expiresAtMillis: now + settings.artifactRetentionMillis)
+            }
+            do {
+                try records.store(kept, of: id)
+            } catch {
+                log(
+                    id, kind: "error", status: "failed", message: "cannot store the files: \(error)",
+                    attempt: step.attempt, detail: [:])
+            }
+        }
         log(id, kind: step.kind, status: step.status, message: step.message, attempt: step.attempt, detail: step.detail)
     }
 
