@@ -90,7 +90,7 @@ let package = Package(
         ),
         .testTarget(name: "MemoryTests", dependencies: ["Memory", "Store", "Skills", "JSON", "Providers"]),
         .testTarget(name: "PrologTests", dependencies: ["Prolog", "Skills"]),
-        .testTarget(name: "RouterTests", dependencies: ["Router", "Skills", "JSON"]),
+        .testTarget(name: "RouterTests", dependencies: ["Router", "Skills", "Sandbox", "Store", "JSON"]),
         .testTarget(
             name: "CouncilTests",
             dependencies: [

@@ -180,6 +180,7 @@ let sections: [(name: String, run: () async throws -> Void)] = [
     ("gateway", runGatewayBenchmark),
     ("sandbox", runSandboxBenchmark),
     ("artifacts", runArtifactsBenchmark),
+    ("routing", runRoutingBenchmark),
     ("metrics", runMetricsBenchmark),
     ("prolog", runPrologBenchmark),
     ("memory", runMemoryBenchmark),

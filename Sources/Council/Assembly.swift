@@ -43,7 +43,8 @@ extension Capabilities {
         let sandbox = try addSandbox(to: &capabilities, config: config)
         // After math, logic and knowledge; the LLM tiers (capabilities.models) are asked after every skill.
         let limits = CodeSkill.Limits(maxAttempts: config.runs.maxAttempts, maxCostUSD: config.runs.maxCostUSD)
-        let code = CodeSkill(sandbox: sandbox, cascade: capabilities.models, limits: limits)
+        let planner = ExecutionPlanner(sandbox: sandbox, history: try ExecutionHistory(database: database))
+        let code = CodeSkill(sandbox: sandbox, cascade: capabilities.models, limits: limits, planner: planner)
         capabilities.skills.append(code)
         try addAgents(to: &capabilities, config: config, database: database, logger: logger)
         try addRuns(to: &capabilities, config: config, database: database, events: events, code: code)

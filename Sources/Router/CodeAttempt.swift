@@ -49,6 +49,8 @@ struct CodeOutcome: Sendable {
     var program: FoundCode
     /// What the sandbox reported.
     var result: SandboxResult
+    /// How the run was planned (profile, predicted and actual time, reasons); nil without a planner.
+    var execution: JSONObject? = nil
 
     /// Why the run does not count as an answer, or nil when it does (exit 0, within its time).
     var failure: String? {
@@ -92,13 +94,16 @@ struct CodeOutcome: Sendable {
         return text
     }
 
-    /// The reply fields every code answer carries, with `attempts` listing each try.
+    /// The reply fields every code answer carries, with `attempts` listing each try, and `execution` when the run
+    /// was planned.
     func details(attempts: [CodeAttempt]) -> JSONObject {
-        [
+        var details: JSONObject = [
             "code": .string(program.code), "language": .string(program.language), "stdout": .string(result.stdout),
             "stderr": .string(result.stderr), "exit_code": result.exitCode.map { JSONValue($0) } ?? .null,
             "signal": result.signal.map { JSONValue($0) } ?? .null, "timed_out": .bool(result.timedOut),
             "attempts": .array(attempts.map(\.json)),
         ]
+        if let execution { details["execution"] = .object(execution) }
+        return details
     }
 }

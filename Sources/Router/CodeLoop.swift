@@ -115,8 +115,21 @@ struct CodeLoop: Sendable {
             do {
                 outcome = try await skill.execute(program)
             } catch {
-                report("run", "failed", error.message, number, [:])
-                throw stop(error.code, error.message, progress)
+                report("run", "failed", error.message, number, error.data)
+                // Refused before it ran (the network, more memory than any profile): the model may rewrite it.
+                guard error.code == "bad_request" else { throw stop(error.code, error.message, progress) }
+                progress.attempts.append(
+                    CodeAttempt(
+                        code: program.code, language: program.language, exitCode: nil, stderr: "", timedOut: false,
+                        model: written.model, error: error.message))
+                progress.tally.route.append("sandbox:\(program.language) (attempt \(number): refused)")
+                progress.turns.append(
+                    ChatTurn(
+                        .user,
+                        "Council refused to run that program: \(error.message). Rewrite it so that it needs none of "
+                            + "that, and reply with the complete program in one ```python block."))
+                if number < maxAttempts { report("fix", "ok", "the refusal goes back to the model", number, [:]) }
+                continue
             }
             report(
                 "run", "ok", Self.summary(of: outcome.result), number, Self.runDetail(outcome.result),

@@ -40,13 +40,17 @@ public struct CodeSkill: Skill {
     public let options: RouterOptions
     /// The caps of a run.
     public let limits: Limits
+    /// Decides each program's profile (or refuses it) before it runs and records how it went; nil runs every
+    /// program under `limits.profile` or the sandbox's default.
+    public let planner: ExecutionPlanner?
 
     /// Creates the skill over a sandbox and, for questions that need a program written, models and a spending gate.
     public init(
         sandbox: Sandbox, models: [any LanguageModel] = [], spending: (any SpendingGate)? = nil,
-        options: RouterOptions = RouterOptions(), limits: Limits = Limits()
+        options: RouterOptions = RouterOptions(), limits: Limits = Limits(), planner: ExecutionPlanner? = nil
     ) {
         self.sandbox = sandbox
+        self.planner = planner
         self.models = models.filter { $0.tier == .local } + models.filter { $0.tier == .cloud }
         self.spending = spending
         self.options = options
@@ -54,10 +58,19 @@ public struct CodeSkill: Skill {
     }
 
     /// Creates the skill with the LLM tiers' models, spending gate and options (none when `cascade` is nil).
-    public init(sandbox: Sandbox, cascade: ModelCascade?, limits: Limits = Limits()) {
+    public init(
+        sandbox: Sandbox, cascade: ModelCascade?, limits: Limits = Limits(), planner: ExecutionPlanner? = nil
+    ) {
         self.init(
             sandbox: sandbox, models: cascade?.models ?? [], spending: cascade?.spending,
-            options: cascade?.options ?? RouterOptions(), limits: limits)
+            options: cascade?.options ?? RouterOptions(), limits: limits, planner: planner)
+    }
+
+    /// This skill with other caps and, when given, another spending gate (an agent's).
+    public func with(limits: Limits, spending: (any SpendingGate)?? = nil) -> CodeSkill {
+        CodeSkill(
+            sandbox: sandbox, models: models, spending: spending ?? self.spending, options: options, limits: limits,
+            planner: planner)
     }
 
     public func claim(_ question: Question) -> Claim? {
@@ -92,9 +105,11 @@ public struct CodeSkill: Skill {
         return answer
     }
 
-    /// Runs `program` in the sandbox under the configured profile.
-    /// - Throws: `sandbox_disabled`, `backend_unavailable` (no interpreter for the language), `timeout` (cancelled),
-    ///   or `internal` when the sandbox could not be set up.
+    /// Runs `program` in the sandbox: under the profile the planner picks from the program and similar past runs
+    /// (recording the prediction next to the outcome), or else under the configured profile.
+    /// - Throws: `bad_request` when the planner refuses the program (it asks for the network, or more memory than
+    ///   any profile has), `sandbox_disabled`, `backend_unavailable` (no interpreter for the language), `timeout`
+    ///   (cancelled), or `internal` when the sandbox could not be set up.
     func execute(_ program: FoundCode) async throws(RouterError) -> CodeOutcome {
         guard sandbox.isEnabled else {
             throw RouterError(
@@ -108,11 +123,29 @@ public struct CodeSkill: Skill {
                 code: "backend_unavailable",
                 message: "code: this node has no \(program.language) interpreter for the sandbox", route: [])
         }
-        let profile = sandbox.profile(named: limits.profile) ?? .light
+        var profile = sandbox.profile(named: limits.profile) ?? .light
+        let plan = planner?.plan(language: program.language, code: program.code, requestedProfile: limits.profile)
+        if let plan {
+            switch plan.decision {
+            case .refuse(let reason):
+                throw RouterError(
+                    code: "bad_request", message: "code: not run: \(reason)", route: [],
+                    data: ["execution": .object(plan.json)])
+            case .run(let chosen, _, _):
+                profile = chosen
+            }
+        }
         do {
             let job = SandboxJob(program: .code(language, program.code), profile: profile, artifacts: limits.artifacts)
             let result = try await sandbox.run(job)
-            return CodeOutcome(program: program, result: result)
+            var execution: JSONObject?
+            if let plan, let planner {
+                // The history only improves later predictions: a failed write must not fail this answer.
+                try? planner.record(plan, result: result)
+                execution = plan.json
+                execution?["actual_ms"] = JSONValue((result.durationMillis * 10).rounded() / 10)
+            }
+            return CodeOutcome(program: program, result: result, execution: execution)
         } catch {
             switch error.code {
             case .disabled: throw RouterError(code: "sandbox_disabled", message: "code: \(error.message)", route: [])

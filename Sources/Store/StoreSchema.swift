@@ -3,7 +3,7 @@
 public enum StoreSchema {
     /// All of Council's migrations, oldest first.
     public static let migrations: [Migration] = [
-        journal, logicPrograms, options, budget, memory, agents, AgentSpend.migration, runs,
+        journal, logicPrograms, options, budget, memory, agents, ExecutionHistory.migration, AgentSpend.migration, runs,
     ]
 
     /// A migrator for ``migrations``.

@@ -80,7 +80,8 @@ final class RunOperationTests: XCTestCase {
             }
             let gate = LedgerSpendingGate(
                 ledger: ledger, prices: ["coder": cloud ? Self.price : .free], logger: testLogger("gate"))
-            let code = CodeSkill(sandbox: sandbox, models: models, spending: gate)
+            let planner = ExecutionPlanner(sandbox: sandbox, history: try ExecutionHistory(database: database))
+            let code = CodeSkill(sandbox: sandbox, models: models, spending: gate, planner: planner)
             let agents = try AgentDirectory(database: database)
             let runs = try RunManager(
                 database: database, skill: code, agents: agents, events: events, settings: runSettings)
@@ -156,6 +157,31 @@ final class RunOperationTests: XCTestCase {
         XCTAssertNil(listed["runs"]?.arrayValue?.first?.objectValue?["steps"], "run/list leaves the steps out")
         let none = try await node.data("run/list", ["state": "failed"])
         XCTAssertEqual(none["runs"], [])
+        try await node.stop()
+    }
+
+    func testAProgramThatNeedsTheNetworkIsRefusedBeforeItRunsAndRewritten() async throws {
+        let fetcher =
+            "```python\nimport urllib.request\nprint(urllib.request.urlopen('http://example.com').read())\n```"
+        let model = try scriptedChatServer([Self.plan, fetcher, Self.working])
+        defer { model.stop() }
+        let node = try await startNode(url: model.url("/v1"))
+        let run = try await node.data("run", ["task": "Add the numbers from 1 to 100."])
+        XCTAssertEqual(run["state"], "succeeded", "\(run)")
+        XCTAssertEqual(run["answer"], "5050")
+        let steps = run["steps"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        XCTAssertEqual(
+            kinds(steps),
+            [
+                "state:running", "plan:ok", "write:ok", "run:failed", "fix:ok", "write:ok", "run:ok", "check:ok",
+                "end:succeeded",
+            ])
+        let refusal = steps.first { $0["kind"] == "run" }
+        XCTAssertTrue(refusal?["message"]?.stringValue?.contains("network") ?? false, "\(refusal ?? [:])")
+        let retry = (chatRequests(model).last?.json["messages"] as? [[String: Any]] ?? []).compactMap {
+            $0["content"] as? String
+        }
+        XCTAssertTrue(retry.last?.contains("refused") ?? false, "the model is told why: \(retry)")
         try await node.stop()
     }
 

@@ -261,7 +261,7 @@ struct TOMLValueTests {
         #expect(
             members.map(\.key) == [
                 "node", "mqtt", "journal", "requests", "log", "budget", "router", "sandbox", "control", "memory",
-                "agents", "logic", "metrics", "homeassistant",
+                "agents", "runs", "logic", "metrics", "homeassistant",
             ])
         let mqtt = members.first { $0.key == "mqtt" }.map { render($0.value) } ?? ""
         #expect(mqtt.hasPrefix(#"{url: "mqtt://127.0.0.1:1883", base_topic: "council", client_id: "", protocol: "5""#))

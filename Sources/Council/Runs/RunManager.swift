@@ -203,10 +203,7 @@ public final class RunManager: Sendable {
             limits.artifacts = ArtifactPolicy(
                 maxFileBytes: settings.maxArtifactBytes, maxTotalBytes: settings.maxArtifactBytes)
         }
-        skill = CodeSkill(
-            sandbox: skill.sandbox, models: skill.models, spending: skill.spending, options: skill.options,
-            limits: limits)
-        return (skill, question, preamble)
+        return (skill.with(limits: limits), question, preamble)
     }
 
     private func work(_ id: String, skill: CodeSkill, question: Question, preamble: String?) async {
