@@ -13,15 +13,16 @@ public enum RunOperations {
         ]
     }
 
-    /// The run `id` names as the ops show it, with its steps and files; nil when there is no such run.
-    static func snapshot(_ manager: RunManager, _ id: String) throws(RequestError) -> JSONObject? {
+    /// The run `id` names as the ops show it, with its steps and files, or `op`'s error when there is none.
+    static func snapshot(_ manager: RunManager, _ id: String, op: String) -> Result<JSONObject, RequestError> {
         do {
-            guard let record = try manager.records.run(id) else { return nil }
-            return RunJSON.run(
-                record, steps: try manager.records.steps(of: id), artifacts: try manager.records.artifacts(of: id),
-                logTopic: manager.logTopic(of: id), now: unixMillis())
+            guard let record = try manager.records.run(id) else { return .failure(unknown(id, op: op)) }
+            return .success(
+                RunJSON.run(
+                    record, steps: try manager.records.steps(of: id), artifacts: try manager.records.artifacts(of: id),
+                    logTopic: manager.logTopic(of: id), now: unixMillis()))
         } catch {
-            throw RequestError(.internal, "run: cannot read run \(id): \(error)")
+            return .failure(RequestError(.internal, "\(op): cannot read run \(id): \(error)"))
         }
     }
 
@@ -75,14 +76,7 @@ public struct RunOperation: Operation {
                 context.expiresAtMillis ?? .max, context.receivedAtMillis + Int64(replyWithinMillis)) - 500
         return .pending {
             if wait { await manager.waitForEnd(of: record.id, atMost: deadline - unixMillis()) }
-            do throws(RequestError) {
-                guard let run = try RunOperations.snapshot(manager, record.id) else {
-                    return .failure(RequestError(.internal, "run: run \(record.id) vanished"))
-                }
-                return .success(run)
-            } catch {
-                return .failure(error)
-            }
+            return RunOperations.snapshot(manager, record.id, op: "run")
         }
     }
 
@@ -135,14 +129,7 @@ public struct RunGetOperation: Operation {
         case .failure(let error): return .ready(.failure(error))
         case .success(let valid): id = valid
         }
-        do throws(RequestError) {
-            guard let run = try RunOperations.snapshot(manager, id) else {
-                return .ready(.failure(RunOperations.unknown(id, op: name)))
-            }
-            return .ok(run)
-        } catch {
-            return .ready(.failure(error))
-        }
+        return .ready(RunOperations.snapshot(manager, id, op: name))
     }
 }
 
@@ -203,14 +190,10 @@ public struct RunCancelOperation: Operation {
         return .pending {
             let cancelled = manager.stop(id)
             if cancelled { await manager.waitForEnd(of: id, atMost: 10_000) }
-            do throws(RequestError) {
-                guard var run = try RunOperations.snapshot(manager, id) else {
-                    return .failure(RunOperations.unknown(id, op: name))
-                }
+            return RunOperations.snapshot(manager, id, op: name).map { run in
+                var run = run
                 run["cancelled"] = .bool(cancelled)
-                return .success(run)
-            } catch {
-                return .failure(error)
+                return run
             }
         }
     }
