@@ -12,11 +12,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 // getdents64's record; glibc exports no type for it.
@@ -42,20 +40,6 @@ struct walk {
     char path[CSANDBOX_ARTIFACT_PATH_MAX + 1];
     char buffer[16384];
 };
-
-void csandbox_kill_the_rest(void) {
-    // kill(-1) from a namespace's init reaches every other process in it; a fork racing with it is stopped by the
-    // pending SIGKILL. Orphans are reparented to init, so once wait4 says ECHILD nothing is left; check anyway.
-    for (int round = 0; round < 16; round++) {
-        kill(-1, SIGKILL);
-        for (;;) {
-            int status;
-            if (wait4(-1, &status, __WALL, NULL) > 0 || errno == EINTR) continue;
-            break;
-        }
-        if (kill(-1, 0) != 0 && errno == ESRCH) return;
-    }
-}
 
 static void send_bytes(struct walk *walk, const void *data, size_t length) {
     const char *cursor = data;

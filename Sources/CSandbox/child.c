@@ -39,16 +39,21 @@ struct kernel_rlimit64 {
     uint64_t hard;
 };
 
-static void send(int report_fd, int kind, int stage, int error, int value) {
-    struct csandbox_message message = {kind, stage, error, value};
+static void send(int report_fd, const struct csandbox_report *report) {
     ssize_t sent;
     do {
-        sent = write(report_fd, &message, sizeof message);
+        sent = write(report_fd, report, sizeof *report);
     } while (sent < 0 && errno == EINTR);
 }
 
+static void say(int report_fd, int kind) {
+    struct csandbox_report report = {.kind = kind};
+    send(report_fd, &report);
+}
+
 __attribute__((noreturn)) static void die(int report_fd, int stage, int error, int index) {
-    send(report_fd, CSANDBOX_MESSAGE_FAILURE, stage, error, index);
+    struct csandbox_report report = {.kind = CSANDBOX_REPORT_FAILURE, .stage = stage, .error = error, .value = index};
+    send(report_fd, &report);
     _exit(127);
 }
 
@@ -169,11 +174,18 @@ static int run_step(const struct csandbox_step *step) {
     }
 }
 
-static int drop_capabilities(void) {
+// Empties the bounding and ambient sets: no exec can gain a capability back. The effective ones stay (init still
+// mounts the workspace once released).
+static int limit_capabilities(void) {
     for (int cap = 0; cap < 64; cap++) {
         if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) return -1;
     }
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) return -1;
+    return 0;
+}
+
+// Clears the effective, permitted and inheritable sets.
+static int clear_capabilities(void) {
     struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct data[2];
     memset(data, 0, sizeof data);
@@ -233,24 +245,10 @@ static void forget_parent_identity(void) {
     }
 }
 
-void csandbox_child_main(const struct csandbox_spec *spec, struct csandbox_child_fds *fds) {
-    // Die with the thread that spawned us (it waits for us until we exit).
-    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    int report = above_stdio(fds->report_fd);
-    int release = above_stdio(fds->release_fd);
-    int artifacts = above_stdio(fds->artifacts_fd);
-    int in = above_stdio(fds->stdin_fd), out = above_stdio(fds->stdout_fd), err = above_stdio(fds->stderr_fd);
-    if (report < 0 || release < 0 || artifacts < 0 || in < 0 || out < 0 || err < 0) _exit(127);
-    if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0) {
-        die(report, CSANDBOX_STAGE_STDIO, errno, -1);
-    }
-    // Every other descriptor of the parent goes now, before we wait: sockets, databases, other sandboxes' pipes.
-    int keep[3] = {report, release, artifacts};
-    if (close_all_but(keep) != 0) die(report, CSANDBOX_STAGE_CLOSE_FDS, errno, -1);
-
-    // Wait until the parent has written our id maps; EOF means it gave up.
-    if (!wait_for_parent(release)) _exit(127);
-
+// The part of the setup that does not depend on the job, done before release (ahead of the job, in a spare): the
+// sandbox user, the session, the root built, pivoted into and made read-only, the host name, default signal
+// dispositions (all still blocked), the bounding set emptied, dumpability off and no_new_privs.
+static void prepare(const struct csandbox_spec *spec, int report) {
     forget_parent_identity();
     umask(0);
     // Become the mapped user: until now our host uid is still the parent's (root when the daemon runs as root).
@@ -279,28 +277,92 @@ void csandbox_child_main(const struct csandbox_spec *spec, struct csandbox_child
     if (spec->read_only_root && mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0) {
         die(report, CSANDBOX_STAGE_READ_ONLY_ROOT, errno, -1);
     }
-    if (chdir(spec->working_directory) != 0) die(report, CSANDBOX_STAGE_WORKING_DIRECTORY, errno, -1);
     if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) != 0) {
         die(report, CSANDBOX_STAGE_HOSTNAME, errno, -1);
     }
+    reset_signals();
 
-    // Meanwhile the parent moved us into our cgroups (slow in cgroup v1: an RCU grace period); wait for that
-    // before anything runs on our behalf, then make our cgroup the namespace's root.
+    // Privileges that nothing later needs go now: the bounding and ambient sets, dumpability (so /proc/1 is not the
+    // program's to open), then no_new_privs. The effective capabilities go once the job's mounts are done.
+    if (limit_capabilities() != 0) die(report, CSANDBOX_STAGE_CAPABILITIES, errno, -1);
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        die(report, CSANDBOX_STAGE_NO_NEW_PRIVS, errno, -1);
+    }
+}
+
+// What init's reaped processes used, summed (CPU) and maximal (RSS).
+struct usage {
+    uint64_t cpu_microseconds;
+    uint64_t max_rss_kilobytes;
+};
+
+static void count(struct usage *usage, const struct rusage *reaped) {
+    usage->cpu_microseconds += (uint64_t)reaped->ru_utime.tv_sec * 1000000 + (uint64_t)reaped->ru_utime.tv_usec +
+                               (uint64_t)reaped->ru_stime.tv_sec * 1000000 + (uint64_t)reaped->ru_stime.tv_usec;
+    if (reaped->ru_maxrss > 0 && (uint64_t)reaped->ru_maxrss > usage->max_rss_kilobytes) {
+        usage->max_rss_kilobytes = (uint64_t)reaped->ru_maxrss;
+    }
+}
+
+// init, once the program has exited: SIGKILLs every other process of the pid namespace and reaps them all, so that
+// nothing runs on (or changes the workspace) once the parent hears the program's status. kill(-1) from a namespace's
+// init reaches every other process in it; a fork racing with it is stopped by the pending SIGKILL. Orphans are
+// reparented to init, so once wait4 says ECHILD nothing is left; check anyway.
+static void kill_the_rest(struct usage *usage) {
+    for (int round = 0; round < 16; round++) {
+        kill(-1, SIGKILL);
+        for (;;) {
+            int status;
+            struct rusage reaped;
+            if (wait4(-1, &status, __WALL, &reaped) > 0) {
+                count(usage, &reaped);
+                continue;
+            }
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (kill(-1, 0) != 0 && errno == ESRCH) return;
+    }
+}
+
+void csandbox_child_main(const struct csandbox_spec *spec, struct csandbox_child_fds *fds) {
+    // Die with the thread that spawned us (it waits for us until we exit).
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    int report = above_stdio(fds->report_fd);
+    int release = above_stdio(fds->release_fd);
+    int artifacts = above_stdio(fds->artifacts_fd);
+    int in = above_stdio(fds->stdin_fd), out = above_stdio(fds->stdout_fd), err = above_stdio(fds->stderr_fd);
+    if (report < 0 || release < 0 || artifacts < 0 || in < 0 || out < 0 || err < 0) _exit(127);
+    if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0) {
+        die(report, CSANDBOX_STAGE_STDIO, errno, -1);
+    }
+    // Every other descriptor of the parent goes now, before we wait: sockets, databases, other sandboxes' pipes.
+    int keep[3] = {report, release, artifacts};
+    if (close_all_but(keep) != 0) die(report, CSANDBOX_STAGE_CLOSE_FDS, errno, -1);
+
+    // Wait until the parent has written our id maps; EOF means it gave up. Then do everything the job does not
+    // change, and say so: a spare child gets this far before its job is known.
+    if (!wait_for_parent(release)) _exit(127);
+    prepare(spec, report);
+    say(report, CSANDBOX_REPORT_PREPARED);
+
+    // Released: the job's part of the spec is written, and the parent has moved us into our cgroups (slow in cgroup
+    // v1: an RCU grace period) before anything runs on the job's behalf. Make our cgroup the namespace's root.
     if (!wait_for_parent(release)) _exit(127);
     close(release);
     if (spec->new_cgroup_namespace && unshare(CLONE_NEWCGROUP) != 0) {
         die(report, CSANDBOX_STAGE_CGROUP_NAMESPACE, errno, -1);
     }
-
-    reset_signals();
-    umask(022);
-
-    // Privileges go now, in init and (inherited) in the program: capabilities (bounding, ambient, effective,
-    // permitted, inheritable), dumpability (so /proc/1 is not the program's to open), then no_new_privs.
-    if (drop_capabilities() != 0) die(report, CSANDBOX_STAGE_CAPABILITIES, errno, -1);
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-        die(report, CSANDBOX_STAGE_NO_NEW_PRIVS, errno, -1);
+    if (spec->artifacts.max_files == 0) close(artifacts);
+    for (size_t i = 0; i < spec->job_step_count; i++) {
+        if (run_step(&spec->job_steps[i]) != 0) {
+            die(report, CSANDBOX_STAGE_PLAN_STEP, errno, (int)(spec->step_count + i));
+        }
     }
+    if (chdir(spec->working_directory) != 0) die(report, CSANDBOX_STAGE_WORKING_DIRECTORY, errno, -1);
+    umask(022);
+    // The last privileges, in init and (inherited) in the program.
+    if (clear_capabilities() != 0) die(report, CSANDBOX_STAGE_CAPABILITIES, errno, -1);
 
     // The program: vforked (no copy of the parent's memory), it sets its limits and seccomp filter and execs; init
     // resumes once it has. On failure it reports and sets `failed` in the memory it shares with init until then.
@@ -334,19 +396,33 @@ void csandbox_child_main(const struct csandbox_spec *spec, struct csandbox_child
     }
     if (program < 0) die(report, CSANDBOX_STAGE_FORK, errno, -1);
     if (failed) _exit(127);
-    send(report, CSANDBOX_MESSAGE_STARTED, 0, 0, 0);
+    say(report, CSANDBOX_REPORT_STARTED);
+    // The program has its own copies of the standard streams. init keeps stdout and stderr until the program's end
+    // is reported, so that the parent wakes once for both.
+    close(STDIN_FILENO);
 
-    // init: reap whatever exits (orphans are reparented here) until the program does, then report its status,
-    // collect the artifacts if asked, and exit, which kills every process left in the namespace. Signals stay
-    // blocked: nothing inside can stop init.
+    // init: reap whatever exits (orphans are reparented here) until the program does, then kill and reap the rest,
+    // report the program's status, collect the artifacts if asked, and exit. Signals stay blocked: nothing inside
+    // can stop init.
+    struct usage usage = {0, 0};
     for (;;) {
         int status = 0;
-        pid_t exited = wait4(-1, &status, __WALL, NULL);
+        struct rusage reaped;
+        pid_t exited = wait4(-1, &status, __WALL, &reaped);
+        if (exited > 0) count(&usage, &reaped);
         if (exited == program) {
-            send(report, CSANDBOX_MESSAGE_STATUS, 0, 0, status);
+            kill_the_rest(&usage);
+            close(STDOUT_FILENO);
+            close(STDERR_FILENO);
+            struct csandbox_report done = {
+                .kind = CSANDBOX_REPORT_STATUS,
+                .value = status,
+                .cpu_microseconds = usage.cpu_microseconds,
+                .max_rss_kilobytes = usage.max_rss_kilobytes};
+            send(report, &done);
             if (spec->artifacts.max_files > 0) {
-                csandbox_kill_the_rest();
                 csandbox_collect_artifacts(&spec->artifacts, artifacts);
+                close(artifacts);
             }
             _exit(0);
         }

@@ -13,27 +13,8 @@ struct csandbox_child_fds {
     int report_fd;
 };
 
-/// What the child tells the parent over the report pipe.
-enum csandbox_message_kind {
-    CSANDBOX_MESSAGE_FAILURE = 1,
-    CSANDBOX_MESSAGE_STARTED = 2,
-    CSANDBOX_MESSAGE_STATUS = 3,
-};
-
-/// One report: a failure (stage, error, index), the program's start, or its wait status (in `value`).
-struct csandbox_message {
-    int32_t kind;
-    int32_t stage;
-    int32_t error;
-    int32_t value;
-};
-
 /// The child after the clone: sets itself up as `spec` says and execs, or reports the failure and exits.
 void csandbox_child_main(const struct csandbox_spec *spec, struct csandbox_child_fds *fds) __attribute__((noreturn));
-
-/// init, once the program has exited: SIGKILLs every other process of the pid namespace and reaps them all, so that
-/// nothing changes the workspace while it is read.
-void csandbox_kill_the_rest(void);
 
 /// init, once alone: walks `policy->directory` and writes its artifact records to `fd`, then the `end` record.
 /// Gives up quietly when `fd` fails (the parent stopped reading); the missing `end` record tells the parent.

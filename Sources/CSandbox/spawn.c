@@ -141,16 +141,16 @@ int csandbox_spawn(const struct csandbox_spec *spec, struct csandbox_child *chil
     return 0;
 }
 
-// Reads one whole message; 0 at EOF.
-static int receive(int fd, struct csandbox_message *message) {
+// Reads one whole report; 0 at EOF.
+static int receive(int fd, struct csandbox_report *report) {
     size_t got = 0;
-    while (got < sizeof *message) {
-        ssize_t n = read(fd, (char *)message + got, sizeof *message - got);
+    while (got < sizeof *report) {
+        ssize_t n = read(fd, (char *)report + got, sizeof *report - got);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         got += (size_t)n;
     }
-    return got == sizeof *message;
+    return got == sizeof *report;
 }
 
 static int go_ahead(struct csandbox_child *child) {
@@ -174,26 +174,18 @@ int csandbox_release(struct csandbox_child *child) {
     return result;
 }
 
-int csandbox_outcome(struct csandbox_child *child, struct csandbox_failure *failure, int *status) {
-    struct csandbox_message message = {0, 0, 0, 0};
-    int started = 0;
-    while (child->report_fd >= 0 && receive(child->report_fd, &message)) {
-        if (message.kind == CSANDBOX_MESSAGE_STARTED) started = 1;
-        if (message.kind == CSANDBOX_MESSAGE_STATUS) {
-            *status = message.value;
-            close_if_open(&child->report_fd);
-            return 1;
-        }
-        if (message.kind == CSANDBOX_MESSAGE_FAILURE) {
-            close_if_open(&child->report_fd);
-            failure->stage = message.stage;
-            failure->error = message.error;
-            failure->index = message.value;
+int csandbox_wait_prepared(struct csandbox_child *child, struct csandbox_failure *failure) {
+    struct csandbox_report report;
+    memset(&report, 0, sizeof report);
+    while (receive(child->report_fd, &report)) {
+        if (report.kind == CSANDBOX_REPORT_PREPARED) return 0;
+        if (report.kind == CSANDBOX_REPORT_FAILURE) {
+            failure->stage = report.stage;
+            failure->error = report.error;
+            failure->index = report.value;
             return -1;
         }
     }
-    close_if_open(&child->report_fd);
-    if (started) return 0;
     return fail(failure, CSANDBOX_STAGE_RELEASE, EPIPE);
 }
 

@@ -20,13 +20,15 @@ struct CgroupGroup: Sendable {
     private(set) var enforced: [SandboxLimit: String] = [:]
     /// Limits a group could not take, with the reason.
     private(set) var failed: [SandboxLimit: String] = [:]
+    /// The values last written (memory, pids, CPU), so that writing the same again costs nothing.
+    private var written: [Int]?
 
     init(name: String, hierarchies: [CgroupHost.Hierarchy], profile: SandboxProfile) {
         self.init(name: name, hierarchies: hierarchies)
         limit(to: profile)
     }
 
-    /// Makes the groups without limits yet (a spare's, attached ahead of its job): ``limit(to:)`` writes them.
+    /// Makes the groups without limits yet: ``limit(to:)`` writes them.
     init(name: String, hierarchies: [CgroupHost.Hierarchy]) {
         for hierarchy in hierarchies {
             let directory = hierarchy.directory + "/" + name
@@ -41,8 +43,11 @@ struct CgroupGroup: Sendable {
         }
     }
 
-    /// Writes the limits of `profile` into every group.
+    /// Writes the limits of `profile` into every group (nothing when they already hold exactly these).
     mutating func limit(to profile: SandboxProfile) {
+        let values = [profile[.memory], profile[.pids], profile[.cpuPercent]]
+        guard values != written else { return }
+        written = values
         for member in members {
             for controller in member.hierarchy.controllers {
                 apply(controller, version: member.hierarchy.version, in: member.directory, profile: profile)
@@ -64,7 +69,11 @@ struct CgroupGroup: Sendable {
         switch (controller, version) {
         case ("memory", 1):
             let bytes = String(profile[.memory])
-            writes = [("memory.limit_in_bytes", bytes, true), ("memory.memsw.limit_in_bytes", bytes, false)]
+            // memsw may never be below the memory limit: raising, it must go first; lowering, last.
+            writes = [
+                ("memory.memsw.limit_in_bytes", bytes, false), ("memory.limit_in_bytes", bytes, true),
+                ("memory.memsw.limit_in_bytes", bytes, false),
+            ]
         case ("memory", _):
             writes = [("memory.max", String(profile[.memory]), true), ("memory.swap.max", "0", false)]
         case ("pids", 1), ("pids", _):
@@ -79,7 +88,10 @@ struct CgroupGroup: Sendable {
             return
         }
         let mechanism = "cgroup v\(version) \(controller)"
-        for limit in Self.limits(of: controller) { enforced[limit] = mechanism }
+        for limit in Self.limits(of: controller) {
+            enforced[limit] = mechanism
+            failed[limit] = nil
+        }
         for write in writes {
             let path = directory + "/" + write.file
             if access(path, F_OK) != 0 && !write.required { continue }

@@ -86,12 +86,6 @@ final class CgroupHost: Sendable {
         return CgroupGroup(name: name, hierarchies: hierarchies, profile: profile)
     }
 
-    /// Makes the groups of a spare child, without limits (the run that takes it writes its profile's).
-    func makeGroup() -> CgroupGroup {
-        let name = "\(Self.prefix)\(getpid())-\(Self.counter.add(1, ordering: .relaxed).newValue)"
-        return CgroupGroup(name: name, hierarchies: hierarchies)
-    }
-
     /// Removes empty per-run groups a previous process of ours left (it was killed mid-run).
     private func sweepStaleGroups() {
         for hierarchy in hierarchies {

@@ -1,27 +1,38 @@
 import CSandbox
 import Glibc
 
-/// Everything one spawn needs, in Swift form; ``ChildSpawner`` lays it out as a `csandbox_spec`.
-struct SpawnRequest: Sendable {
-    var executable: String
-    var arguments: [String]
-    var environment: [String]
+/// The job-independent half of a spawn: who the child becomes and the root it builds, pivots into and makes
+/// read-only before it is released. The same for every run of one ``Sandbox``, so a spare child does it ahead.
+struct RootRequest: Sendable {
     var steps: [PlanStep]
-    var rlimits: [(resource: Int32, soft: UInt64, hard: UInt64)]
-    var filter: [UInt8]
     var identity: SandboxIdentity
-    var newCgroupNamespace: Bool
-    var workingDirectory: String
+    var newCgroupNamespace = true
     /// An existing host directory the new root's tmpfs is mounted on, inside the child's mount namespace only.
     var staging = "/tmp"
     var rootOptions = "size=1m,nr_inodes=256,mode=0755"
     var hostname = "sandbox"
+}
+
+/// Everything one spawn needs, in Swift form; ``ChildSpawner`` lays it out as a `csandbox_spec`.
+struct SpawnRequest: Sendable {
+    var root: RootRequest
+    var executable: String
+    var arguments: [String]
+    var environment: [String]
+    /// The job's mount plan (workspace and files), run once released, after the root's.
+    var jobSteps: [PlanStep]
+    var rlimits: [(resource: Int32, soft: UInt64, hard: UInt64)]
+    var filter: [UInt8]
+    var workingDirectory: String
     /// What init collects after the program exits; nil for nothing.
     var artifacts: ArtifactRequest?
+
+    /// The root's steps then the job's, as the child numbers them in failures.
+    var allSteps: [PlanStep] { root.steps + jobSteps }
 }
 
 /// The artifact side of a spawn: the effective policy, the directory walked, and the plan steps that wrote files
-/// into it (by index into `steps`, with their name there), which are no artifacts while unchanged.
+/// into it (by index into `jobSteps`, with their name there), which are no artifacts while unchanged.
 struct ArtifactRequest: Sendable {
     var policy: ArtifactPolicy
     var directory: String
@@ -57,46 +68,60 @@ struct SpawnedChild: @unchecked Sendable {  // plain file descriptors and a pid,
 
 /// The Swift side of CSandbox: allocates the C layout of a spawn, calls into C, frees the layout.
 enum ChildSpawner {
-    /// Clones the child (it waits for ``release(_:)``); the id maps are written.
+    /// Clones the child (it waits for ``begin(_:)``); the id maps are written.
     static func spawn(_ request: SpawnRequest) -> Result<SpawnedChild, SandboxError> {
         let arena = CArena()
-        var spec = layout(request, in: arena)
+        var spec = csandbox_spec()
+        layOut(request.root, into: &spec, in: arena)
+        layOut(request, into: &spec, in: arena)
         var child = csandbox_child()
         var failure = csandbox_failure()
         let result = csandbox_spawn(&spec, &child, &failure)
         withExtendedLifetime(arena) {}
-        guard result == 0 else { return .failure(error(failure, steps: request.steps)) }
+        guard result == 0 else { return .failure(error(failure, steps: request.allSteps)) }
         return .success(SpawnedChild(raw: child))
     }
 
-    /// Clones a spare child for a job not known yet: it reads its spec from `region` (shared with it) once
-    /// ``begin(_:)`` lets it go, so only `identity` is written there now; ``fill(_:into:)`` writes the rest.
-    static func spawnSpare(identity: SandboxIdentity, region: SharedRegion) -> Result<SpawnedChild, SandboxError> {
-        let spec = region.base.bindMemory(to: csandbox_spec.self, capacity: 1)
-        spec.initialize(to: csandbox_spec())
-        setIdentity(identity, cgroupNamespace: true, in: &spec.pointee)
-        var child = csandbox_child()
-        var failure = csandbox_failure()
-        guard csandbox_spawn(spec, &child, &failure) == 0 else { return .failure(error(failure, steps: [])) }
-        return .success(SpawnedChild(raw: child))
-    }
-
-    /// Writes the whole spec of `request` into a spare's `region`; false (and the region wiped) if it does not fit.
-    static func fill(_ request: SpawnRequest, into region: SharedRegion) -> Bool {
+    /// Clones a spare child for a job not known yet: it reads its spec from `region` (shared with it), where only
+    /// the root's part is written now; ``fill(_:into:from:)`` writes the job's part at `jobOffset`, which this
+    /// returns. Nil (and the region wiped) if the root does not fit the region.
+    static func spawnSpare(_ root: RootRequest, region: SharedRegion) -> Result<
+        (child: SpawnedChild, jobOffset: Int), SandboxError
+    > {
         let reserved = MemoryLayout<csandbox_spec>.stride
         let arena = CArena(region: region.base + reserved, capacity: region.length - reserved)
-        let spec = layout(request, in: arena)
+        var layout = csandbox_spec()
+        layOut(root, into: &layout, in: arena)
+        guard !arena.overflowed else {
+            region.wipe()
+            return .failure(SandboxError(.setupFailed, "the sandbox root's plan does not fit a spare's region"))
+        }
+        let spec = region.base.bindMemory(to: csandbox_spec.self, capacity: 1)
+        spec.initialize(to: layout)
+        var child = csandbox_child()
+        var failure = csandbox_failure()
+        guard csandbox_spawn(spec, &child, &failure) == 0 else { return .failure(error(failure, steps: root.steps)) }
+        return .success((SpawnedChild(raw: child), reserved + arena.used))
+    }
+
+    /// Writes the job's part of `request` into a prepared spare's `region`, from `offset` on (the root's part stays);
+    /// false (and the region wiped) if it does not fit.
+    static func fill(_ request: SpawnRequest, into region: SharedRegion, from offset: Int) -> Bool {
+        let arena = CArena(region: region.base + offset, capacity: region.length - offset)
+        let spec = region.base.assumingMemoryBound(to: csandbox_spec.self)
+        var layout = spec.pointee
+        layOut(request, into: &layout, in: arena)
         guard !arena.overflowed else {
             region.wipe()
             return false
         }
-        region.base.assumingMemoryBound(to: csandbox_spec.self).pointee = spec
+        spec.pointee = layout
         return true
     }
 
-    /// The C layout of `request`, every pointer into `arena`.
-    private static func layout(_ request: SpawnRequest, in arena: CArena) -> csandbox_spec {
-        let steps = request.steps.map { step -> csandbox_step in
+    /// The C layout of a plan's steps, every pointer into `arena`.
+    private static func layOut(_ steps: [PlanStep], in arena: CArena) -> [csandbox_step] {
+        steps.map { step -> csandbox_step in
             var raw = csandbox_step()
             raw.path = UnsafePointer(arena.string(step.path))
             switch step.kind {
@@ -128,6 +153,28 @@ enum ChildSpawner {
             }
             return raw
         }
+    }
+
+    /// Writes the root's part of a spec: the identity, the root plan, the host name.
+    private static func layOut(_ root: RootRequest, into spec: inout csandbox_spec, in arena: CArena) {
+        let steps = layOut(root.steps, in: arena)
+        spec.staging = UnsafePointer(arena.string(root.staging))
+        spec.root_options = UnsafePointer(arena.string(root.rootOptions))
+        spec.steps = UnsafePointer(arena.array(steps))
+        spec.step_count = steps.count
+        spec.read_only_root = 1
+        spec.hostname = UnsafePointer(arena.string(root.hostname))
+        spec.inside_uid = root.identity.insideUID
+        spec.outside_uid = root.identity.outsideUID
+        spec.inside_gid = root.identity.insideGID
+        spec.outside_gid = root.identity.outsideGID
+        spec.deny_setgroups = root.identity.denySetgroups ? 1 : 0
+        spec.new_cgroup_namespace = root.newCgroupNamespace ? 1 : 0
+    }
+
+    /// Writes the job's part of a spec: the program, its workspace, limits, filter and artifacts.
+    private static func layOut(_ request: SpawnRequest, into spec: inout csandbox_spec, in arena: CArena) {
+        let steps = layOut(request.jobSteps, in: arena)
         let rlimits = request.rlimits.map { csandbox_rlimit(resource: $0.resource, soft: $0.soft, hard: $0.hard) }
         var artifacts = csandbox_artifact_policy()
         if let request = request.artifacts {
@@ -146,60 +193,44 @@ enum ChildSpawner {
             artifacts.seeds = UnsafePointer(arena.array(seeds))
             artifacts.seed_count = seeds.count
         }
-        var spec = csandbox_spec()
         spec.executable = UnsafePointer(arena.string(request.executable))
         spec.argv = UnsafePointer(arena.vector([request.executable] + request.arguments))
         spec.envp = UnsafePointer(arena.vector(request.environment))
-        spec.staging = UnsafePointer(arena.string(request.staging))
-        spec.root_options = UnsafePointer(arena.string(request.rootOptions))
-        spec.steps = UnsafePointer(arena.array(steps))
-        spec.step_count = steps.count
-        spec.read_only_root = 1
+        spec.job_steps = UnsafePointer(arena.array(steps))
+        spec.job_step_count = steps.count
         spec.working_directory = UnsafePointer(arena.string(request.workingDirectory))
-        spec.hostname = UnsafePointer(arena.string(request.hostname))
         spec.rlimits = UnsafePointer(arena.array(rlimits))
         spec.rlimit_count = rlimits.count
         spec.filter = request.filter.isEmpty ? nil : UnsafeRawPointer(arena.bytes(request.filter))
         spec.filter_length = request.filter.count
         spec.artifacts = artifacts
-        setIdentity(request.identity, cgroupNamespace: request.newCgroupNamespace, in: &spec)
-        return spec
     }
 
-    private static func setIdentity(_ identity: SandboxIdentity, cgroupNamespace: Bool, in spec: inout csandbox_spec) {
-        spec.inside_uid = identity.insideUID
-        spec.outside_uid = identity.outsideUID
-        spec.inside_gid = identity.insideGID
-        spec.outside_gid = identity.outsideGID
-        spec.deny_setgroups = identity.denySetgroups ? 1 : 0
-        spec.new_cgroup_namespace = cgroupNamespace ? 1 : 0
-    }
-
-    /// Lets the child build its root while the parent attaches it to cgroups.
+    /// Lets the child prepare its job-independent part while the parent attaches it to cgroups.
     static func begin(_ child: inout SpawnedChild) -> SandboxError? {
         var failure = csandbox_failure()
         guard csandbox_begin(&child.raw, &failure) != 0 else { return nil }
         return SandboxError(.setupFailed, "sandbox setup failed: the child is gone", errno: failure.error)
     }
 
-    /// Lets the child drop its privileges and exec; whether it did is known once it has exited (``outcome(_:)``).
-    static func release(_ child: inout SpawnedChild) { _ = csandbox_release(&child.raw) }
-
-    /// What the reaped child reported: the program's wait status (nil if init was killed first), or why setup failed.
-    static func outcome(_ child: inout SpawnedChild, steps: [PlanStep]) -> Result<Int32?, SandboxError> {
+    /// Waits until a begun child has prepared; why it could not, if it could not.
+    static func waitPrepared(_ child: inout SpawnedChild, steps: [PlanStep]) -> SandboxError? {
         var failure = csandbox_failure()
-        var status: Int32 = 0
-        switch csandbox_outcome(&child.raw, &failure, &status) {
-        case 1: return .success(status)
-        case 0: return .success(nil)
-        default: return .failure(error(failure, steps: steps))
-        }
+        guard csandbox_wait_prepared(&child.raw, &failure) != 0 else { return nil }
+        return error(failure, steps: steps)
     }
+
+    /// Lets the child do the job's part and exec; what happened arrives as reports (``Supervisor``). False if the
+    /// child was gone already.
+    @discardableResult
+    static func release(_ child: inout SpawnedChild) -> Bool { csandbox_release(&child.raw) == 0 }
 
     /// Kills and reaps a child that will not be released.
     static func abandon(_ child: inout SpawnedChild) { csandbox_abandon(&child.raw) }
 
-    private static func error(_ failure: csandbox_failure, steps: [PlanStep]) -> SandboxError {
+    /// The error of a failure the child reported, naming the stage and, for plan steps, the step (`steps`: the
+    /// root's then the job's).
+    static func error(_ failure: csandbox_failure, steps: [PlanStep]) -> SandboxError {
         var what = SpawnStage.describe(failure.stage)
         if failure.stage == Int32(CSANDBOX_STAGE_PLAN_STEP.rawValue), steps.indices.contains(Int(failure.index)) {
             what += " (\(SpawnStage.describe(steps[Int(failure.index)])))"
@@ -267,9 +298,10 @@ final class CArena {
     private var blocks: [UnsafeMutableRawPointer] = []
     private let region: UnsafeMutableRawPointer?
     private let capacity: Int
-    private var used = 0
     /// Whether an allocation did not fit the region (it was malloc'd instead, out of the child's sight).
     private(set) var overflowed = false
+    /// Bytes of the region handed out so far.
+    private(set) var used = 0
 
     init() {
         region = nil

@@ -19,10 +19,17 @@ final class ConcurrencyGate: Sendable {
 
     /// Waits for a slot; false if the task was cancelled while waiting (no slot taken).
     func enter() async -> Bool {
-        let id = state.withLock { state -> Int in
+        if Task.isCancelled { return false }
+        // A free slot with nobody waiting is taken at once, without suspending the task.
+        let id = state.withLock { state -> Int? in
+            if state.running < limit && state.waiting.isEmpty {
+                state.running += 1
+                return nil
+            }
             state.nextID += 1
             return state.nextID
         }
+        guard let id else { return true }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
                 let admitted = state.withLock { state -> Bool? in

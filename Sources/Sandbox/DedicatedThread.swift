@@ -7,10 +7,18 @@ enum DedicatedThread {
         init(_ body: @escaping () -> Void) { self.body = body }
     }
 
-    /// Runs `body` on a new detached thread and returns its result.
-    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    /// Runs `body` on a new detached thread and returns its result; then, on that thread, `afterwards` with the same
+    /// result (work that need not delay the caller).
+    static func run<T: Sendable>(
+        _ body: @escaping @Sendable () -> T, afterwards: @escaping @Sendable (T) -> Void = { _ in }
+    ) async -> T {
         await withCheckedContinuation { continuation in
-            let work = Unmanaged.passRetained(Work { continuation.resume(returning: body()) })
+            let work = Unmanaged.passRetained(
+                Work {
+                    let result = body()
+                    continuation.resume(returning: result)
+                    afterwards(result)
+                })
             var thread = pthread_t()
             let created = pthread_create(
                 &thread, nil,

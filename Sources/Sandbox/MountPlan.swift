@@ -52,8 +52,9 @@ struct MountPlan: Sendable {
             + steps.filter { if case .symlink = $0.kind { true } else { false } }
     }
 
-    /// The steps for one run: the system, /etc, /dev, /proc, the workspace with `files` (name → contents) in it.
-    func steps(profile: SandboxProfile, files: [(name: String, contents: [UInt8])]) -> [PlanStep] {
+    /// The steps every run shares, done before the job is known (ahead of it, in a spare child): the system, /etc,
+    /// /dev, /proc, the workspace's mount point and /tmp pointing at it. The root is then made read-only.
+    var rootSteps: [PlanStep] {
         var steps = system
         steps.append(PlanStep(path: "etc", kind: .directory(mode: 0o755)))
         for (name, text) in Self.etcFiles {
@@ -72,12 +73,20 @@ struct MountPlan: Sendable {
         steps.append(PlanStep(path: "dev", kind: .readOnly))
         steps.append(PlanStep(path: "proc", kind: .proc))
         let workspace = String(Self.workspace.dropFirst())
+        steps.append(PlanStep(path: workspace, kind: .directory(mode: 0o755)))
+        steps.append(PlanStep(path: "tmp", kind: .symlink(target: workspace)))
+        return steps
+    }
+
+    /// The steps of one run, done once it is released: the workspace, sized by `profile`, with `files` (name →
+    /// contents) in it.
+    static func jobSteps(profile: SandboxProfile, files: [(name: String, contents: [UInt8])]) -> [PlanStep] {
+        let workspace = String(Self.workspace.dropFirst())
         let options = "size=\(profile[.workspaceBytes]),nr_inodes=\(profile[.workspaceInodes]),mode=0755"
-        steps.append(PlanStep(path: workspace, kind: .tmpfs(options: options)))
+        var steps = [PlanStep(path: workspace, kind: .tmpfs(options: options))]
         for file in files {
             steps.append(PlanStep(path: workspace + "/" + file.name, kind: .file(contents: file.contents, mode: 0o644)))
         }
-        steps.append(PlanStep(path: "tmp", kind: .symlink(target: workspace)))
         return steps
     }
 

@@ -13,7 +13,8 @@ public final class Sandbox: Sendable {
     public let languages: [Language]
     private let filter: SeccompFilter
     private let strictFilter: SeccompFilter
-    private let plan: MountPlan
+    /// The part of every run's spawn that does not depend on the job (a spare child does it ahead).
+    private let root: RootRequest
     private let cgroups: CgroupHost
     private let identity: SandboxIdentity
     private let gate: ConcurrencyGate
@@ -27,7 +28,6 @@ public final class Sandbox: Sendable {
         self.configuration = configuration
         filter = try SeccompFilter.build(memoryBounded: true)
         strictFilter = try SeccompFilter.build(memoryBounded: false)
-        plan = MountPlan()
         languages = Language.installed()
         cgroups =
             configuration.cgroups
@@ -39,17 +39,20 @@ public final class Sandbox: Sendable {
                         ($0, "cgroups are switched off (sandbox.cgroups = false)")
                     }))
         identity = SandboxIdentity.current()
+        root = RootRequest(steps: MountPlan().rootSteps, identity: identity)
         gate = ConcurrencyGate(limit: configuration.maxConcurrent)
         enabled = Atomic(configuration.enabled)
         hostProblem = Self.hostProblem()
         let spareCount = min(configuration.spares, configuration.maxConcurrent)
         if hostProblem == nil && spareCount > 0 {
             let cgroups = cgroups
-            let identity = identity
+            let root = root
             let regionLength = Self.regionLength(configuration)
+            // Limited ahead as the default profile says: a run of that profile then writes no limit at all.
+            let likely = configuration.profiles[configuration.defaultProfile] ?? .light
             // A sandbox switched off makes none until its first run.
-            spares = SparePool(target: spareCount, fillNow: configuration.enabled) {
-                Self.makeSpare(cgroups: cgroups, identity: identity, regionLength: regionLength)
+            spares = SparePool(target: spareCount, fillNow: configuration.enabled) { count in
+                Self.makeSpares(count, root: root, cgroups: cgroups, profile: likely, regionLength: regionLength)
             }
         } else {
             spares = nil
@@ -61,6 +64,9 @@ public final class Sandbox: Sendable {
     /// Discards the children kept ready for the next runs (and their cgroups), leaving nothing behind; the next run
     /// starts making them again. For when the daemon stops (deinit and process exit do it too).
     public func stop() { spares?.stop() }
+
+    /// Spare children ready now (for tests: whether the next run will take one).
+    var readySpares: Int { spares?.readyCount ?? 0 }
 
     /// Whether runs are allowed now.
     public var isEnabled: Bool { enabled.load(ordering: .relaxed) }
@@ -127,7 +133,12 @@ public final class Sandbox: Sendable {
         let cancelRead = cancel[0]
         let cancelWrite = cancel[1]
         let outcome = await withTaskCancellationHandler {
-            await DedicatedThread.run { self.execute(job, cancelFD: cancelRead) }
+            await DedicatedThread.run {
+                self.execute(job, cancelFD: cancelRead)
+            } afterwards: { _ in
+                // Once the result is on its way: the pool thread's clones would otherwise compete with it.
+                self.spares?.refill()
+            }
         } onCancel: {
             var byte: UInt8 = 1
             _ = write(cancelWrite, &byte, 1)
@@ -160,68 +171,77 @@ public final class Sandbox: Sendable {
             arguments = commandArguments
         }
 
-        // A spare child is already in its namespaces and cgroups: it only needs its spec and the go-ahead.
-        defer { spares?.refill() }
+        // A spare child is already in its namespaces, cgroups and root: it only needs the job's part of its spec
+        // (and, for another profile, other limits) and the go-ahead.
         if var spare = spares?.take() {
             spare.group?.limit(to: profile)
-            let (limits, steps, request) = prepare(
+            let (limits, request) = prepare(
                 job, profile: profile, files: files, executable: executable, arguments: arguments,
                 fitsAddressSpace: fitsAddressSpace, group: spare.group)
-            if ChildSpawner.fill(request, into: spare.region), ChildSpawner.begin(&spare.child) == nil {
-                defer {
-                    if let group = spare.group { retire(group) }
-                    spare.region.unmap()
-                }
+            if ChildSpawner.fill(request, into: spare.region, from: spare.jobOffset),
                 ChildSpawner.release(&spare.child)
+            {
+                defer { spare.region.unmap() }
                 return finish(
-                    spare.child, group: spare.group, limits: limits, steps: steps, job: job, started: started,
-                    cancelFD: cancelFD)
+                    spare.child, group: spare.group, limits: limits, steps: request.allSteps, job: job,
+                    started: started, cancelFD: cancelFD)
             }
             spare.discard()  // the job did not fit its region, or the spare died waiting: spawn a child of our own
         }
 
         let group = cgroups.hierarchies.isEmpty ? nil : cgroups.makeGroup(profile: profile)
-        defer { if let group { retire(group) } }
-        let (limits, steps, request) = prepare(
+        let (limits, request) = prepare(
             job, profile: profile, files: files, executable: executable, arguments: arguments,
             fitsAddressSpace: fitsAddressSpace, group: group)
 
         var child: SpawnedChild
         switch ChildSpawner.spawn(request) {
-        case .failure(let error): return .failure(error)
+        case .failure(let error):
+            retire(group, after: nil)
+            return .failure(error)
         case .success(let spawned): child = spawned
         }
         // The child builds its root while we move it into its cgroups (an RCU grace period per move in cgroup v1).
         if let error = ChildSpawner.begin(&child) {
             ChildSpawner.abandon(&child)
+            retire(group, after: nil)
             return .failure(error)
         }
         if let group, let failure = group.attach(child.pid) {
             ChildSpawner.abandon(&child)
+            retire(group, after: nil)
             return .failure(
                 SandboxError(.setupFailed, "could not attach the run to \(failure.path)", errno: failure.error))
         }
         ChildSpawner.release(&child)
-        return finish(child, group: group, limits: limits, steps: steps, job: job, started: started, cancelFD: cancelFD)
+        return finish(
+            child, group: group, limits: limits, steps: request.allSteps, job: job, started: started,
+            cancelFD: cancelFD)
     }
 
-    /// Removes a run's groups: in the background when there is a pool thread, else now.
-    private func retire(_ group: CgroupGroup) {
-        if let spares { spares.retire(group) } else { group.remove() }
+    /// Reaps a run's exiting init, then removes its groups: in the background when there is a pool thread (from the
+    /// next ``SparePool/refill()``, or at ``stop()``), else now.
+    private func retire(_ group: CgroupGroup?, after exiting: ExitingInit?) {
+        if let spares {
+            spares.retire(group, after: exiting)
+        } else {
+            exiting?.reap()
+            group?.remove()
+        }
     }
 
-    /// The limits, the mount plan and the spawn request of one run.
+    /// The limits and the spawn request of one run.
     private func prepare(
         _ job: SandboxJob, profile: SandboxProfile, files: [SandboxFile], executable: String, arguments: [String],
         fitsAddressSpace: Bool, group: CgroupGroup?
-    ) -> (LimitPlan, [PlanStep], SpawnRequest) {
+    ) -> (LimitPlan, SpawnRequest) {
         let limits = LimitPlan(
             profile: profile, group: group, unavailable: cgroups.unavailable, fitsAddressSpace: fitsAddressSpace)
-        let steps = plan.steps(profile: profile, files: files.map { ($0.name, $0.contents) })
+        let steps = MountPlan.jobSteps(profile: profile, files: files.map { ($0.name, $0.contents) })
         var request = SpawnRequest(
-            executable: executable, arguments: arguments, environment: Self.environment, steps: steps,
-            rlimits: limits.rlimits, filter: (group?.enforced[.memory] == nil ? strictFilter : filter).program,
-            identity: identity, newCgroupNamespace: true,
+            root: root, executable: executable, arguments: arguments, environment: Self.environment,
+            jobSteps: steps, rlimits: limits.rlimits,
+            filter: (group?.enforced[.memory] == nil ? strictFilter : filter).program,
             workingDirectory: MountPlan.workspace)
         if let policy = job.artifacts {
             let workspace = String(MountPlan.workspace.dropFirst()) + "/"
@@ -232,7 +252,7 @@ public final class Sandbox: Sendable {
             request.artifacts = ArtifactRequest(
                 policy: policy.effective(for: profile), directory: MountPlan.workspace, seeds: seeds)
         }
-        return (limits, steps, request)
+        return (limits, request)
     }
 
     /// Supervises a released child to its end and makes the result.
@@ -247,6 +267,7 @@ public final class Sandbox: Sendable {
             cancelFD: cancelFD, artifacts: job.artifacts?.effective(for: profile)
         ).run()
         let usage = group?.usage() ?? CgroupGroup.Usage()
+        retire(group, after: supervision.unreaped)
         if supervision.cancelled { return .failure(SandboxError(.cancelled, "cancelled while running (killed)")) }
         if let failure = supervision.setupFailure { return .failure(failure) }
 
@@ -294,21 +315,43 @@ public final class Sandbox: Sendable {
         "PYTHONUNBUFFERED=1", "MALLOC_ARENA_MAX=2",
     ]
 
-    /// A spare child for the pool: fresh groups, a fresh region, the clone, the attach. Nil if any of it fails.
-    private static func makeSpare(cgroups: CgroupHost, identity: SandboxIdentity, regionLength: Int) -> SpareChild? {
-        guard let region = SharedRegion.make(length: regionLength) else { return nil }
-        guard case .success(var child) = ChildSpawner.spawnSpare(identity: identity, region: region) else {
-            region.unmap()
-            return nil
+    /// Up to `count` spare children for the pool, made together: fresh regions, the clones, fresh groups limited
+    /// for `profile`, the attaches one after the other (in cgroup v1 they then wait for one RCU grace period, not one
+    /// each), then the children's preparation (their roots), side by side. Those that fail are discarded.
+    private static func makeSpares(
+        _ count: Int, root: RootRequest, cgroups: CgroupHost, profile: SandboxProfile, regionLength: Int
+    ) -> [SpareChild] {
+        var spares: [SpareChild] = []
+        for _ in 0..<count {
+            guard let region = SharedRegion.make(length: regionLength) else { break }
+            guard case .success(let spawned) = ChildSpawner.spawnSpare(root, region: region) else {
+                region.unmap()
+                break
+            }
+            let group = cgroups.hierarchies.isEmpty ? nil : cgroups.makeGroup(profile: profile)
+            spares.append(SpareChild(child: spawned.child, group: group, region: region, jobOffset: spawned.jobOffset))
         }
-        let group = cgroups.hierarchies.isEmpty ? nil : cgroups.makeGroup()
-        if let group, group.attach(child.pid) != nil {
-            ChildSpawner.abandon(&child)
-            group.remove()
-            region.unmap()
-            return nil
+        var attached: [SpareChild] = []
+        for spare in spares {
+            if let group = spare.group, group.attach(spare.child.pid) != nil {
+                spare.discard()
+            } else {
+                attached.append(spare)
+            }
         }
-        return SpareChild(child: child, group: group, region: region)
+        var begun: [SpareChild] = []
+        for var spare in attached {
+            if ChildSpawner.begin(&spare.child) == nil { begun.append(spare) } else { spare.discard() }
+        }
+        var prepared: [SpareChild] = []
+        for var spare in begun {
+            if ChildSpawner.waitPrepared(&spare.child, steps: root.steps) == nil {
+                prepared.append(spare)
+            } else {
+                spare.discard()
+            }
+        }
+        return prepared
     }
 
     /// Room for the largest job's spec: its files fit the largest workspace; argv, plan and filter fit 4 MiB.

@@ -18,12 +18,16 @@ struct SharedRegion: @unchecked Sendable {  // an address owned by one thread at
     func unmap() { csandbox_unmap_shared(base, length) }
 }
 
-/// A child spawned ahead of its job: cloned into fresh namespaces, id-mapped, attached to its own (not yet limited)
-/// cgroups, and blocked reading its release pipe. It holds no job data until a run fills its region.
+/// A child spawned ahead of its job: cloned into fresh namespaces, id-mapped, attached to its own cgroups (limited
+/// as the default profile says), prepared (the sandbox user, in its read-only root, with only the job's mounts and
+/// its last capabilities left to do), and blocked reading its release pipe. It holds no job data until a run fills
+/// its region.
 struct SpareChild: Sendable {
     var child: SpawnedChild
     var group: CgroupGroup?
     var region: SharedRegion
+    /// Where in `region` the job's part of the spec goes (the root's part comes first).
+    var jobOffset: Int
 
     /// Kills and reaps the child, removes its groups, unmaps its region.
     func discard() {
@@ -34,10 +38,22 @@ struct SpareChild: Sendable {
     }
 }
 
-/// Keeps up to `target` spare children ready, so that a run skips the clone, the id maps and the cgroup attach (in
-/// cgroup v1 an RCU grace period, ~10 ms) on its critical path. One thread spawns them and outlives them: a child
-/// dies with the thread that cloned it (PR_SET_PDEATHSIG), so the thread lives until the pool is deinitialised,
-/// which happens only after every run (each holds the ``Sandbox``) has ended.
+/// An ended run's leftovers: its init, still exiting, and its groups.
+private struct Retired {
+    var exiting: ExitingInit?
+    var group: CgroupGroup?
+
+    func finish() {
+        exiting?.reap()
+        group?.remove()
+    }
+}
+
+/// Keeps up to `target` spare children ready, so that a run skips the clone, the id maps, the cgroup attach (in
+/// cgroup v1 an RCU grace period, ~10 ms) and the building of the root on its critical path. One thread spawns them
+/// and outlives them: a child dies with the thread that cloned it (PR_SET_PDEATHSIG), so the thread lives until the
+/// pool is deinitialised, which happens only after every run (each holds the ``Sandbox``) has ended. The same thread
+/// reaps the inits of ended runs and removes their groups, off the runs' paths.
 final class SparePool: @unchecked Sendable {  // every var is guarded by `mutex`
     private enum State { case filling, stopped, exiting }
 
@@ -51,8 +67,8 @@ final class SparePool: @unchecked Sendable {  // every var is guarded by `mutex`
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var ready: [SpareChild] = []
-    /// Groups of ended runs, removed by the thread after the run has returned its result.
-    private var retired: [CgroupGroup] = []
+    /// Ended runs' inits (exiting) and groups, reaped and removed by the thread after the run has returned.
+    private var retired: [Retired] = []
     private var state = State.filling
     /// Whether the thread is making a spare (its groups may exist before it is in `ready`) or removing groups.
     private var making = false
@@ -60,11 +76,12 @@ final class SparePool: @unchecked Sendable {  // every var is guarded by `mutex`
     /// Whether making a spare failed: the pool stays stopped.
     private var failed = false
     private let target: Int
-    private let make: @Sendable () -> SpareChild?
+    private let make: @Sendable (Int) -> [SpareChild]
 
-    /// Starts the thread that keeps `target` spares made by `make` (nil: spawning failed; the pool then stops), now
-    /// or, when `fillNow` is false, from the first ``refill()``.
-    init(target: Int, fillNow: Bool, make: @escaping @Sendable () -> SpareChild?) {
+    /// Starts the thread that keeps `target` spares made by `make` (given how many are missing, it returns up to
+    /// that many; none: spawning failed, and the pool then stops), now or, when `fillNow` is false, from the first
+    /// ``refill()``.
+    init(target: Int, fillNow: Bool, make: @escaping @Sendable (Int) -> [SpareChild]) {
         self.target = target
         state = fillNow ? .filling : .stopped
         self.make = make
@@ -89,6 +106,13 @@ final class SparePool: @unchecked Sendable {  // every var is guarded by `mutex`
         }
     }
 
+    /// How many spares are ready now.
+    var readyCount: Int {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return ready.count
+    }
+
     /// A ready spare, or nil (the run then spawns its own child). The pool replaces it at ``refill()``.
     func take() -> SpareChild? {
         pthread_mutex_lock(mutex)
@@ -97,15 +121,17 @@ final class SparePool: @unchecked Sendable {  // every var is guarded by `mutex`
         return ready.removeFirst()
     }
 
-    /// Removes the (empty) groups of an ended run in the background, off the run's critical path.
-    func retire(_ group: CgroupGroup) {
+    /// Reaps an ended run's exiting init, then removes its groups (empty once init is gone), in the background, off
+    /// the run's critical path: from the next ``refill()`` (which the run calls once its result is on its way), or at
+    /// ``stop()``.
+    func retire(_ group: CgroupGroup?, after exiting: ExitingInit?) {
+        let ended = Retired(exiting: exiting, group: group)
         pthread_mutex_lock(mutex)
         guard thread != nil else {
             pthread_mutex_unlock(mutex)
-            return group.remove()
+            return ended.finish()
         }
-        retired.append(group)
-        pthread_cond_broadcast(wake)
+        retired.append(ended)
         pthread_mutex_unlock(mutex)
     }
 
@@ -124,12 +150,12 @@ final class SparePool: @unchecked Sendable {  // every var is guarded by `mutex`
         if state == .filling { state = .stopped }
         while making { pthread_cond_wait(wake, mutex) }
         let discarded = ready
-        let groups = retired
+        let ended = retired
         ready = []
         retired = []
         pthread_mutex_unlock(mutex)
         for spare in discarded { spare.discard() }
-        for group in groups { group.remove() }
+        for run in ended { run.finish() }
     }
 
     /// Ends the thread: every child it cloned must be gone by then.
@@ -152,36 +178,39 @@ final class SparePool: @unchecked Sendable {  // every var is guarded by `mutex`
         pthread_sigmask(SIG_SETMASK, &all, nil)
         pthread_mutex_lock(mutex)
         while state != .exiting {
-            if !retired.isEmpty {
-                let groups = retired
-                retired = []
-                making = true  // stop() waits for these to be gone too
-                pthread_mutex_unlock(mutex)
-                for group in groups { group.remove() }
-                pthread_mutex_lock(mutex)
-                making = false
-                pthread_cond_broadcast(wake)
-                continue
-            }
+            // Missing spares first (a run may be waiting for one), all at once: their cgroup attaches then share one
+            // RCU grace period. Then the ended runs' leftovers.
             if state == .filling && ready.count < target {
                 making = true
+                let missing = target - ready.count
                 pthread_mutex_unlock(mutex)
-                let spare = make()
+                let spares = make(missing)
                 pthread_mutex_lock(mutex)
-                if let spare, state == .filling {
-                    ready.append(spare)
-                } else if let spare {
-                    pthread_mutex_unlock(mutex)
-                    spare.discard()
-                    pthread_mutex_lock(mutex)
-                } else {
+                if spares.isEmpty {
                     failed = true
                     if state == .filling { state = .stopped }
+                } else if state == .filling {
+                    ready += spares
+                } else {
+                    pthread_mutex_unlock(mutex)
+                    for spare in spares { spare.discard() }
+                    pthread_mutex_lock(mutex)
                 }
                 making = false
                 pthread_cond_broadcast(wake)
+            }
+            if !retired.isEmpty {
+                let ended = retired
+                retired = []
+                making = true  // stop() waits for these to be gone too
+                pthread_mutex_unlock(mutex)
+                for run in ended { run.finish() }
+                pthread_mutex_lock(mutex)
+                making = false
+                pthread_cond_broadcast(wake)
                 continue
             }
+            if state == .filling && ready.count < target { continue }
             pthread_cond_wait(wake, mutex)
         }
         pthread_mutex_unlock(mutex)

@@ -5,16 +5,23 @@
 //
 // Swift prepares every byte the child needs (paths, argv, envp, the mount plan, the seccomp BPF program, limits) in
 // one `csandbox_spec`; `csandbox_spawn` clones the child into new namespaces, writes its uid/gid maps, and leaves it
-// waiting; `csandbox_begin` lets it build its root while the parent attaches it to cgroups; `csandbox_release` lets
-// it drop every privilege and start the program. The child stays as the pid namespace's init: it vforks the program
-// (which sets its rlimits and seccomp filter and execs), reaps orphans, and when the program exits reports its wait
-// status and exits, which kills everything left inside; `csandbox_outcome` reads what it reported. The program
-// itself is never pid 1, so signals behave for it as anywhere else (RLIMIT_CPU's SIGXCPU, abort's SIGABRT).
+// waiting. `csandbox_begin` lets it prepare everything that does not depend on the job: it becomes the sandbox user,
+// builds the root (system binds, /etc, /dev, /proc), pivots into it, detaches the old root, makes the root read-only,
+// drops its bounding set and sets no_new_privs, then reports `CSANDBOX_REPORT_PREPARED` and waits again, while the
+// parent attaches it to cgroups. `csandbox_release` lets it do the job's part: the workspace tmpfs and files, the
+// cgroup namespace, the last capabilities, the program. A spare child spawned ahead of its job is begun (and
+// prepared) before its job is known; a run then only writes the job's part of the spec and releases it.
 //
-// When the spec asks for artifacts, init first kills and reaps every other process of the namespace once the program
-// has exited, then walks the workspace and writes framed records to the artifact pipe (see `csandbox_artifact_header`).
-// It does so as the sandbox user, inside the sandbox's own root and mount namespace, without capabilities: it can
-// only ever open what the program itself could open, so no symlink or mount trick can make it read the host's files.
+// The child stays as the pid namespace's init: it vforks the program (which sets its rlimits and seccomp filter and
+// execs), reaps orphans, and when the program exits kills and reaps every other process of the namespace, reports
+// the program's wait status and resource usage (`CSANDBOX_REPORT_STATUS`), and exits. Once that report has arrived
+// nothing of the run is left running, so the parent need not wait for the namespaces' teardown to answer. The
+// program itself is never pid 1, so signals behave for it as anywhere else (RLIMIT_CPU's SIGXCPU, abort's SIGABRT).
+//
+// When the spec asks for artifacts, init then walks the workspace and writes framed records to the artifact pipe
+// (see `csandbox_artifact_header`). It does so as the sandbox user, inside the sandbox's own root and mount
+// namespace, without capabilities: it can only ever open what the program itself could open, so no symlink or mount
+// trick can make it read the host's files.
 
 #include <stddef.h>
 #include <stdint.h>
@@ -140,7 +147,9 @@ struct csandbox_rlimit {
     uint64_t hard;
 };
 
-/// Everything the child needs, prepared by the parent.
+/// Everything the child needs, prepared by the parent. The child reads the id fields at the clone; the root part
+/// (`staging`, `root_options`, `steps`, `read_only_root`, `hostname`, `new_cgroup_namespace`) once `csandbox_begin`
+/// lets it go; the job part (the rest) only once `csandbox_release` does.
 struct csandbox_spec {
     /// Absolute path of the program inside the new root.
     const char *executable;
@@ -151,11 +160,16 @@ struct csandbox_spec {
     const char *staging;
     /// Mount options of the root tmpfs.
     const char *root_options;
-    /// The mount plan, run in order inside the root before pivot_root.
+    /// The job-independent mount plan, run in order inside the root before pivot_root.
     const struct csandbox_step *steps;
     size_t step_count;
-    /// Whether to remount the root tmpfs read-only after pivot_root.
+    /// Whether to remount the root tmpfs read-only after pivot_root (before the job's steps, which only mount on and
+    /// write into directories the root plan made).
     int read_only_root;
+    /// The job's mount plan (the workspace and its files), run in order from the new root once released. A failed
+    /// step is reported with index `step_count` + its own index.
+    const struct csandbox_step *job_steps;
+    size_t job_step_count;
     /// The working directory of the program (inside the new root).
     const char *working_directory;
     /// The UTS namespace's host name.
@@ -174,7 +188,7 @@ struct csandbox_spec {
     /// Whether to write "deny" to setgroups before the gid map (mandatory when the parent is unprivileged); when 0,
     /// the child clears its supplementary groups itself.
     int deny_setgroups;
-    /// Whether the child enters a new cgroup namespace once it has been attached to its cgroups.
+    /// Whether the child enters a new cgroup namespace once released (it is attached to its cgroups by then).
     int new_cgroup_namespace;
     /// What init collects after the program exits; `max_files` 0 for nothing.
     struct csandbox_artifact_policy artifacts;
@@ -191,9 +205,33 @@ struct csandbox_child {
     /// Read end of the artifact records init writes after the program exits (close-on-exec); nothing arrives when
     /// the spec collects nothing, and EOF when init exits.
     int artifacts_fd;
-    /// Internal: release and report channels.
+    /// Write end of the go-ahead channel (`csandbox_begin`, `csandbox_release`); -1 once released.
     int release_fd;
+    /// Read end of the child's reports (`struct csandbox_report`, close-on-exec); EOF when init exits.
     int report_fd;
+};
+
+/// The kinds of reports the child writes to `report_fd`.
+enum csandbox_report_kind {
+    /// Setup failed (`stage`, `error`, `value` = index); the child exits.
+    CSANDBOX_REPORT_FAILURE = 1,
+    /// The job-independent part is done; the child waits for `csandbox_release`.
+    CSANDBOX_REPORT_PREPARED = 2,
+    /// The program was exec'd.
+    CSANDBOX_REPORT_STARTED = 3,
+    /// The program exited with wait status `value`; every other process of the namespace is dead and reaped. The
+    /// usage is that of every process init reaped (the program's descendants included).
+    CSANDBOX_REPORT_STATUS = 4,
+};
+
+/// One report of the child, written in one piece (atomically, below PIPE_BUF), in the host's byte order.
+struct csandbox_report {
+    int32_t kind;
+    int32_t stage;
+    int32_t error;
+    int32_t value;
+    uint64_t cpu_microseconds;
+    uint64_t max_rss_kilobytes;
 };
 
 /// Where setup failed. The values are stable: Swift names them.
@@ -238,18 +276,18 @@ struct csandbox_failure {
 /// -1 with `failure` filled in (no child left behind).
 int csandbox_spawn(const struct csandbox_spec *spec, struct csandbox_child *child, struct csandbox_failure *failure);
 
-/// Lets the child build its root (it then waits again, for `csandbox_release`), so that the parent can attach it to
-/// its cgroups meanwhile. 0, or -1 if the child is gone. The calling thread must block SIGPIPE.
+/// Lets the child prepare its job-independent part (it then reports `CSANDBOX_REPORT_PREPARED` and waits for
+/// `csandbox_release`), so that the parent can attach it to its cgroups meanwhile. 0, or -1 if the child is gone. The
+/// calling thread must block SIGPIPE.
 int csandbox_begin(struct csandbox_child *child, struct csandbox_failure *failure);
 
-/// Lets the child drop its privileges and start the program; the parent does not wait for it (the outcome arrives
-/// with `csandbox_outcome`). Closes the release channel. 0, or -1 if the child is gone (its outcome says why).
-int csandbox_release(struct csandbox_child *child);
+/// After `csandbox_begin`: blocks until the child has prepared. 0, or -1 with `failure` (what the child reported, or
+/// stage RELEASE with EPIPE if it exited without saying). For a spare child, before it is handed to a run.
+int csandbox_wait_prepared(struct csandbox_child *child, struct csandbox_failure *failure);
 
-/// After the child (init) has exited and been reaped: 1 with the program's wait status in `status`; 0 if the
-/// program started but init was killed before it exited (timeout, cancellation); -1 with `failure` if setup failed.
-/// Closes the report channel.
-int csandbox_outcome(struct csandbox_child *child, struct csandbox_failure *failure, int *status);
+/// Lets the child do the job's part and start the program; the parent does not wait for it (its reports say what
+/// happened). Closes the release channel. 0, or -1 if the child is gone (its reports say why).
+int csandbox_release(struct csandbox_child *child);
 
 /// Abandons a spawned child before release: closes its channels and fds, kills and reaps it.
 void csandbox_abandon(struct csandbox_child *child);

@@ -27,10 +27,14 @@ let secretConfigPath: String = {
     return path
 }()
 
-/// One sandbox for the whole in-process suite, running as this process's user (root here).
+/// One sandbox for the whole in-process suite, running as this process's user (root here). Spare children as the
+/// default configuration keeps them, or as many as `COUNCIL_TEST_SANDBOX_SPARES` says (0 runs every attack on a
+/// child spawned for it).
 let rootSandbox: Sandbox = {
     _ = secretConfigPath
-    return try! Sandbox(configuration: SandboxConfiguration(maxConcurrent: 4))
+    let spares = ProcessInfo.processInfo.environment["COUNCIL_TEST_SANDBOX_SPARES"].flatMap { Int($0) }
+    return try! Sandbox(
+        configuration: SandboxConfiguration(maxConcurrent: 4, spares: spares ?? SandboxConfiguration().spares))
 }()
 
 /// Who ran the attack: the suite's own process (root), or the runner started as `nobody`.
