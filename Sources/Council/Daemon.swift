@@ -7,9 +7,9 @@ import Skills
 import Store
 import Synchronization
 
-/// The Council daemon: journals every request as it arrives, answers it through the cascade, publishes exactly one
-/// final reply, and marks the journal entry done once the broker has the reply. Entries left pending by a crash are
-/// answered after the next start.
+/// The Council daemon: answers every request through the cascade and journals it as it arrives (the commit runs
+/// beside the answer, not before it), publishes exactly one final reply, and marks the journal entry done once the
+/// broker has the reply. Entries left pending by a crash are answered after the next start.
 public final class Daemon: Sendable {
     private let settings: DaemonSettings
     private let logger: Logger
@@ -20,7 +20,7 @@ public final class Daemon: Sendable {
     private let handler: RequestHandler
     private let startedAtMillis = unixMillis()
     private let inFlight = Mutex(0)
-    private let completions = Completions()
+    private let writer: JournalWriter
     private let checkpointer: Checkpointer
     private let services: [@Sendable () async -> Void]
     private let telemetry: Telemetry
@@ -45,6 +45,8 @@ public final class Daemon: Sendable {
             options: .init(synchronous: settings.synchronous, autoCheckpointPages: 20_000))
         checkpointer = try Checkpointer(path: settings.databasePath, synchronous: settings.synchronous)
         journal = try Journal(database: database, dedupeWindowMillis: settings.dedupeWindowMillis)
+        writer = JournalWriter(
+            journal: journal, coalescing: Self.journalCoalescing, logger: logger)
         decoder = RequestDecoder(topics: settings.topics, maxPayloadBytes: settings.maxPayloadBytes)
 
         var options = settings.bus
@@ -60,7 +62,8 @@ public final class Daemon: Sendable {
         let nodeOptions = NodeOptions(built.options, store: OptionsStore(database: database), logger: logger)
         var operations: [any Operation] =
             [
-                AskOperation(cascade: Cascade(skills: skills, models: built.models), agents: built.agents), InfoOperation(status: status),
+                AskOperation(cascade: Cascade(skills: skills, models: built.models), agents: built.agents),
+                InfoOperation(status: status),
                 HealthOperation(status: status), OptionsOperation(options: nodeOptions),
             ] + built.operations
         let modelNames = built.models?.models.map(\.name) ?? []
@@ -106,7 +109,7 @@ public final class Daemon: Sendable {
             group.addTask { await self.bus.superviseNetworkThread() }
             group.addTask { await self.announceReady(to: notifier) }
             group.addTask { [bus] in await notifier.runWatchdog { !bus.isNetworkThreadStalled } }
-            group.addTask { await self.markCompletedEntries() }
+            group.addTask { await self.writer.run() }
             group.addTask { await self.pruneJournalPeriodically() }
             group.addTask {
                 await shutdown.wait()
@@ -116,12 +119,13 @@ public final class Daemon: Sendable {
             group.addTask { await self.replay(leftovers) }
             for service in services + telemetry.services { group.addTask { await service() } }
             while let batch = await bus.receive() {
-                for (request, journalID, plan) in admit(batch, receivedAtMillis: unixMillis()) {
+                for (request, delivery, plan) in admit(batch, receivedAtMillis: unixMillis()) {
                     inFlight.withLock { $0 += 1 }
-                    group.addTask { await self.answer(request, journalID: journalID, plan: plan) }
+                    group.addTask { await self.answer(request, delivery: delivery, plan: plan) }
                 }
+                writer.wake()
             }
-            completions.finish()
+            writer.finish()
             group.cancelAll()
         }
         checkpointer.stop()
@@ -131,19 +135,23 @@ public final class Daemon: Sendable {
 
     // MARK: - Requests
 
+    /// A request whose work the request loop started, to await on a task of its own.
+    private typealias Started = (request: Request, delivery: Delivery, plan: OperationPlan?)
+
+    /// How long a request answered at once may wait for others to share its journal commit.
+    static let journalCoalescing: Duration = .milliseconds(5)
+
     /// Decodes a batch of messages and answers what can be answered at once: malformed and expired requests, and
-    /// requests whose reply is ready without waiting (exact skills, `info`, ...), which leave before the journal
-    /// commit so that the commit overlaps the reply's trip — unless the journal already holds them (a redelivery).
-    /// Then journals every request in one transaction (group commit) together with the replies acknowledged since the
-    /// last batch. Returns the requests still to answer, with their journal ids and plans; duplicates are dropped.
-    private func admit(_ batch: [InboundMessage], receivedAtMillis now: Int64) -> [(Request, Int64, OperationPlan?)] {
-        var admitting: [(request: Request, plan: OperationPlan?, ticket: DeliveryTicket?)] = []
-        var arrivals: [Journal.Arrival] = []
-        var keysInBatch: Set<[UInt8]> = []
+    /// requests whose reply is ready without waiting (exact skills, `info`, ...), unless the journal already holds
+    /// them (a redelivery). Queues every new request for the journal writer, whose commit runs beside the answers.
+    /// Returns the requests whose work is still to be awaited, with their plans; duplicates are dropped.
+    private func admit(_ batch: [InboundMessage], receivedAtMillis now: Int64) -> [Started] {
+        writer.releaseWritten()
+        var started: [Started] = []
         for message in batch {
-            if telemetry.receive(message) { continue }
             guard let (reply, decoded) = decoder.decode(message, receivedAtMillis: now) else {
-                logger.debug("ignoring a message on \(message.topic)")
+                // Not a request: Home Assistant's birth message or one of our discovery configs, or nothing for us.
+                if !telemetry.receive(message) { logger.debug("ignoring a message on \(message.topic)") }
                 continue
             }
             switch decoded {
@@ -163,102 +171,87 @@ public final class Daemon: Sendable {
                         expiresAtMillis: request.expiresAtMillis),
                     transaction: Self.transactionKey(reply.transaction))
                 telemetry.recordRequest(op: request.op)
-                switch answerBeforeCommit(request, arrival: arrival, keysInBatch: &keysInBatch, now: now) {
-                case .duplicate:
-                    logger.debug("dropping a redelivered request", metadata: ["op": "\(request.op)"])
-                    continue
-                case .answered(let ticket):
-                    admitting.append((request, nil, ticket))
-                case .pending(let plan):
-                    admitting.append((request, plan, nil))
-                }
-                arrivals.append(arrival)
+                if let start = start(request, arrival: arrival, now: now) { started.append(start) }
             }
         }
-        let done = completions.drain()
-        guard !arrivals.isEmpty || !done.isEmpty else { return [] }
-        let admissions: [Admission]
-        do {
-            admissions = try journal.record(arrivals: arrivals, done: done, nowMillis: now)
-        } catch {
-            logger.error("could not journal \(arrivals.count) requests: \(error)")
-            completions.add(done)
-            for (request, _, ticket) in admitting where ticket == nil {
-                send(
-                    .error(
-                        RequestError(.internal, "could not record the request: \(error)"),
-                        transaction: request.reply.transaction), to: request.reply, delivery: .untracked,
-                    op: request.op)
-            }
-            return []
-        }
-        var admitted: [(Request, Int64, OperationPlan?)] = []
-        for ((request, plan, ticket), admission) in zip(admitting, admissions) {
-            switch (admission, ticket) {
-            case (.admitted(let id), let ticket?): ticket.assign(id)
-            case (.admitted(let id), nil): admitted.append((request, id, plan))
-            default: logger.debug("dropping a redelivered request", metadata: ["op": "\(request.op)"])
-            }
-        }
-        return admitted
+        return started
     }
 
-    private enum EarlyAnswer {
-        /// The journal (or this batch) already holds the request: drop it.
-        case duplicate
-        /// The reply was sent; the ticket marks the entry done once both the commit and the broker's ack happened.
-        case answered(DeliveryTicket)
-        /// It must be awaited after the commit (the plan, when one was made).
-        case pending(OperationPlan?)
-    }
-
-    /// Answers a request now if its reply is ready and it is not a redelivery; otherwise says what is left to do.
-    private func answerBeforeCommit(
-        _ request: Request, arrival: Journal.Arrival, keysInBatch: inout Set<[UInt8]>, now: Int64
-    ) -> EarlyAnswer {
-        guard settings.testDelayBeforeAnswerMillis == 0 else { return .pending(nil) }
+    /// Answers a new request now when its reply is ready, or says what to await; nil when it is a redelivery or was
+    /// answered with an error. Its arrival goes to the journal writer either way.
+    private func start(_ request: Request, arrival: Journal.Arrival, now: Int64) -> Started? {
+        if settings.testDelayBeforeAnswerMillis > 0 { return try? journalFirst(request, arrival: arrival) }
+        let check: (isDuplicate: Bool, key: [UInt8]?)
         do {
-            let check = try journal.duplicateCheck(arrival, nowMillis: now)
-            if check.isDuplicate { return .duplicate }
-            if let key = check.key, !keysInBatch.insert(key).inserted { return .duplicate }
+            check = try journal.duplicateCheck(arrival, nowMillis: now)
         } catch {
-            // The group commit deduplicates too; only the early reply is given up.
             logger.warning("journal lookup failed, answering after the commit: \(error)")
-            return .pending(nil)
+            return try? journalFirst(request, arrival: arrival)
         }
+        // The writer is asked after the journal: an arrival written in between is still held until the next batch.
+        if check.isDuplicate || check.key.map(writer.holds) == true {
+            logger.debug("dropping a redelivered request", metadata: ["op": "\(request.op)"])
+            return nil
+        }
+        let key = check.key
+        let ticket = DeliveryTicket(writer: writer)
         let plan = handler.plan(request, partials: partials(for: request))
-        guard case .ready(let result) = plan else { return .pending(plan) }
-        let ticket = DeliveryTicket(completions: completions)
-        send(result, for: request, delivery: .ticket(ticket))
-        return .answered(ticket)
+        if case .ready(let result) = plan {
+            send(result, for: request, delivery: .ticket(ticket))
+            writer.add(arrival, key: key, ticket: ticket, answered: true)
+            return nil
+        }
+        writer.add(arrival, key: key, ticket: ticket, answered: false)
+        return (request, .ticket(ticket), plan)
+    }
+
+    /// Journals a request before answering it: when the duplicate lookup failed (the commit deduplicates too), and
+    /// when tests delay answers. Nil for a duplicate; throws after answering with an error when the write failed.
+    private func journalFirst(_ request: Request, arrival: Journal.Arrival) throws -> Started? {
+        let admission: Admission
+        do {
+            admission = try writer.recordNow(arrival)
+        } catch {
+            send(
+                .error(
+                    RequestError(.internal, "could not record the request: \(error)"),
+                    transaction: request.reply.transaction), to: request.reply, delivery: .untracked, op: request.op)
+            throw error
+        }
+        guard case .admitted(let id) = admission else {
+            logger.debug("dropping a redelivered request", metadata: ["op": "\(request.op)"])
+            return nil
+        }
+        return (request, .journal(id), nil)
     }
 
     private static let expiredError = RequestError(
         .expired, "the request's deadline passed before it could be answered")
 
     /// Answers a request that needs waiting for (or is replayed), on its own task, from its `plan` when the request
-    /// loop already made one. The caller counted it in flight.
-    private func answer(_ request: Request, journalID: Int64, plan: OperationPlan? = nil) async {
+    /// loop already made one; `delivery` says how its journal entry is marked done. The caller counted it in flight.
+    private func answer(_ request: Request, delivery: Delivery, plan: OperationPlan? = nil) async {
         defer { inFlight.withLock { $0 -= 1 } }
         if settings.testDelayBeforeAnswerMillis > 0 {
             try? await Task.sleep(for: .milliseconds(settings.testDelayBeforeAnswerMillis))
         }
         if let expiry = request.expiresAtMillis, expiry <= unixMillis() {
-            send(.failure(Self.expiredError), for: request, delivery: .journal(journalID))
+            send(.failure(Self.expiredError), for: request, delivery: delivery)
             return
         }
-        send(await handleWithinTimeout(request, plan: plan), for: request, delivery: .journal(journalID))
+        await handleWithinTimeout(request, plan: plan) { send($0, for: request, delivery: delivery) }
     }
 
-    /// Runs the handler, answering `timeout` if it takes longer than the configured limit or the request's deadline.
-    private func handleWithinTimeout(_ request: Request, plan: OperationPlan?) async
-        -> Result<JSONObject, RequestError>
-    {
+    /// Runs the handler and hands its result to `reply`, or `timeout` if it takes longer than the configured limit or
+    /// the request's deadline. `reply` runs as soon as the first of the two is known, before the other is torn down.
+    private func handleWithinTimeout(
+        _ request: Request, plan: OperationPlan?, reply: (Result<JSONObject, RequestError>) -> Void
+    ) async {
         let limit =
             request.expiresAtMillis.map { min(settings.requestTimeoutMillis, Int(max(0, $0 - unixMillis()))) }
             ?? settings.requestTimeoutMillis
         let handler = self.handler
-        return await withTaskGroup(of: Result<JSONObject, RequestError>?.self) { group in
+        await withTaskGroup(of: Result<JSONObject, RequestError>?.self) { group in
             group.addTask {
                 if case .pending(let work) = plan { return await work() }
                 return await handler.handle(request, partials: self.partials(for: request))
@@ -269,9 +262,12 @@ public final class Daemon: Sendable {
             }
             defer { group.cancelAll() }
             while let first = await group.next() {
-                if let first { return first }
+                if let first {
+                    reply(first)
+                    return
+                }
             }
-            return .failure(RequestError(.internal, "the request was cancelled"))
+            reply(.failure(RequestError(.internal, "the request was cancelled")))
         }
     }
 
@@ -281,7 +277,7 @@ public final class Daemon: Sendable {
         case untracked
         /// Marks this entry done once the broker acknowledged the reply.
         case journal(Int64)
-        /// Sent before the commit: the ticket joins the acknowledgement with the id the commit assigns.
+        /// Sent or started before the commit: the ticket joins the acknowledgement with the id the commit assigns.
         case ticket(DeliveryTicket)
     }
 
@@ -338,39 +334,19 @@ public final class Daemon: Sendable {
         }
         let message = OutboundMessage(
             topic: address.topic, payload: payload, qos: 1, retain: false, correlationData: address.correlationData)
-        let completions = self.completions
+        let writer = self.writer
         do {
             try bus.publish(message) { delivered in
                 guard delivered else { return }
                 switch delivery {
                 case .untracked: break
-                case .journal(let id): completions.add(id)
+                case .journal(let id): writer.acknowledged(id)
                 case .ticket(let ticket): ticket.delivered()
                 }
             }
         } catch {
             // The entry stays pending and is answered after the next start.
             logger.warning("could not publish a reply to \(address.topic): \(error)")
-        }
-    }
-
-    /// Marks acknowledged replies' journal entries done, in batches, off the MQTT network thread. The request loop
-    /// folds them into its own transaction first, so this writes only when traffic is light.
-    private func markCompletedEntries() async {
-        var running = true
-        while running {
-            running = await completions.waitForMore()
-            // Give the request loop a moment to fold these into its next transaction for free; write them here
-            // only when traffic is light. This bounds how long an answered request can look pending (and so be
-            // answered again after a crash) to about this delay.
-            if running { try? await Task.sleep(for: .milliseconds(20)) }
-            let ids = completions.drain()
-            if ids.isEmpty { continue }
-            do {
-                try journal.markDone(ids: ids, nowMillis: unixMillis())
-            } catch {
-                logger.error("could not mark \(ids.count) journal entries done: \(error)")
-            }
         }
     }
 
@@ -424,7 +400,7 @@ public final class Daemon: Sendable {
             }
             request.expiresAtMillis = entry.expiresAtMillis
             inFlight.withLock { $0 += 1 }
-            await answer(request, journalID: entry.id)
+            await answer(request, delivery: .journal(entry.id))
         }
     }
 

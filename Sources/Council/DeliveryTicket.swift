@@ -1,7 +1,9 @@
+import Logging
+import Store
 import Synchronization
 
 /// Joins a reply sent before its request's journal commit with the journal id that commit assigns: whichever comes
-/// second — the broker's acknowledgement or the id — hands the id to `Completions`, so the entry is marked done
+/// second — the broker's acknowledgement or the id — hands the id to the journal writer, so the entry is marked done
 /// exactly when both happened.
 final class DeliveryTicket: Sendable {
     private enum State {
@@ -12,10 +14,10 @@ final class DeliveryTicket: Sendable {
     }
 
     private let state = Mutex(State.waiting)
-    private let completions: Completions
+    private let writer: JournalWriter
 
-    init(completions: Completions) {
-        self.completions = completions
+    init(writer: JournalWriter) {
+        self.writer = writer
     }
 
     /// The broker acknowledged the reply (network thread).
@@ -32,10 +34,10 @@ final class DeliveryTicket: Sendable {
                 return nil
             }
         }
-        if let id { completions.add(id) }
+        if let id { writer.acknowledged(id) }
     }
 
-    /// The journal commit assigned the request its id (request loop).
+    /// The journal commit assigned the request its id (journal writer).
     func assign(_ id: Int64) {
         let ready = state.withLock { state in
             switch state {
@@ -49,6 +51,6 @@ final class DeliveryTicket: Sendable {
                 return false
             }
         }
-        if ready { completions.add(id) }
+        if ready { writer.acknowledged(id) }
     }
 }

@@ -121,12 +121,16 @@ public struct ModelCascade: Sendable {
                     usage.costUSD = settled.costUSD
                     usage.costEstimated = settled.estimated
                 }
-                events(
-                    "route",
-                    [
-                        "decision": "answered", "model": .string(model.name), "tier": .string(model.tier.rawValue),
-                        "escalated": .bool(escalated), "tried": .array(route.map { .string($0) }),
-                    ])
+                // Published beside the reply rather than ahead of it: nothing waits for the event.
+                let (events, tried, name, tier) = (self.events, route, model.name, model.tier.rawValue)
+                Task {
+                    events(
+                        "route",
+                        [
+                            "decision": "answered", "model": .string(name), "tier": .string(tier),
+                            "escalated": .bool(escalated), "tried": .array(tried.map { .string($0) }),
+                        ])
+                }
                 let text = completion.text.trimmingWhitespace()
                 var answer = SkillAnswer(
                     text: text, answer: text, skill: "llm", confidence: model.tier == .local ? 0.6 : 0.7,

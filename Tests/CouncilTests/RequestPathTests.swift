@@ -123,10 +123,10 @@ final class RequestPathTests: XCTestCase {
         let data = try XCTUnwrap(health["data"]?.objectValue)
         XCTAssertEqual(data["status"], "ok")
         XCTAssertEqual(data["mqtt"]?.objectValue?["connected"], true)
-        // The health request itself is journaled and pending while it is answered; an earlier reply's entry may
-        // still be on its way to `done`.
+        // Requests are journaled beside their answers, so this one and the info request before it may not be
+        // committed yet, or the info request's entry may still be on its way to `done`.
         let pending = try XCTUnwrap(data["journal"]?.objectValue?["pending"]?.intValue)
-        XCTAssertTrue((1...2).contains(pending), "pending = \(pending)")
+        XCTAssertTrue((0...2).contains(pending), "pending = \(pending)")
     }
 
     func testStatusIsOnlineWhileServingAndOfflineAfterStop() async throws {

@@ -138,6 +138,8 @@ import Testing
         ).answer(question)
         #expect(answer.text == "123")
         #expect(deltas.withLock { $0 } == ["1", "2", "3"])
+        // The "answered" event is published beside the reply, not before it: wait for it.
+        for _ in 0..<500 where events.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(10)) }
         let decisions = events.withLock { $0.map { $0.1["decision"]?.stringValue } }
         #expect(decisions == ["fallback", "answered"])
     }
