@@ -1,3 +1,4 @@
+import Glibc
 import JSON
 import Sandbox
 
@@ -56,6 +57,8 @@ struct CodeOutcome: Sendable {
     var failure: String? {
         if result.timedOut { return "the program was stopped at the time limit" }
         if result.oomKilled { return "the program ran out of memory" }
+        // A busy loop may reach its CPU time limit (SIGXCPU) a moment before the wall clock's.
+        if result.signal == Int(SIGXCPU) { return "the program was stopped at its CPU time limit" }
         if let signal = result.signal { return "the program was killed by signal \(signal)" }
         if let code = result.exitCode, code != 0 {
             let lastLine = result.stderr.trimmingWhitespace().split(separator: "\n").last.map(String.init)
