@@ -185,6 +185,35 @@ final class RunOperationTests: XCTestCase {
         try await node.stop()
     }
 
+    func testRunsPastMaxConcurrentWaitQueuedThenWork() async throws {
+        let napper = "```python\nimport time\ntime.sleep(1)\nprint('rested')\n```"
+        let model = try scriptedChatServer([Self.plan, napper])
+        defer { model.stop() }
+        let settings = RunManager.Settings(
+            maxConcurrent: 1, maxDurationMillis: 60_000, artifactRetentionMillis: 3_600_000, maxArtifactBytes: 0)
+        let node = try await startNode(url: model.url("/v1"), settings: settings)
+        let first = try await node.data("run", ["task": "Rest a second.", "wait": false])
+        let second = try await node.data("run", ["task": "Rest a second too.", "wait": false])
+        // Once one of them writes its program, it holds the only slot for a second while it sleeps in the sandbox.
+        let writing = await node.log.wait(timeout: .seconds(20)) { (try? envelope($0.payload))?["kind"] == "write" }
+        XCTAssertFalse(writing.isEmpty)
+        let running = try await node.data("run/list", ["state": "running"])
+        let queued = try await node.data("run/list", ["state": "queued"])
+        XCTAssertEqual(running["runs"]?.arrayValue?.count, 1, "\(running)")
+        XCTAssertEqual(queued["runs"]?.arrayValue?.count, 1, "\(queued)")
+        for run in [first, second] {
+            let id = try XCTUnwrap(run["id"]?.stringValue)
+            let ended = await node.log.wait(timeout: .seconds(30)) {
+                $0.topic.hasSuffix("\(id)/log") && (try? envelope($0.payload))?["kind"] == "end"
+            }
+            XCTAssertFalse(ended.isEmpty, "run \(id) never ended")
+            let final = try await node.data("run/get", ["id": .string(id)])
+            XCTAssertEqual(final["state"], "succeeded", "\(final)")
+            XCTAssertEqual(final["answer"], "rested")
+        }
+        try await node.stop()
+    }
+
     func testARunStopsAtItsMaxAttempts() async throws {
         let model = try scriptedChatServer([Self.plan, Self.failing])
         let node = try await startNode(url: model.url("/v1"))
