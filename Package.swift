@@ -81,20 +81,24 @@ let package = Package(
             path: "Benchmarks/CouncilBench"
         ),
 
+        // What several test targets share: a real llama.cpp server and loopback ports.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ExactMathTests", dependencies: ["ExactMath"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(
             name: "ProvidersTests",
-            dependencies: ["Providers", "JSON", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Providers", "JSON", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "MemoryTests", dependencies: ["Memory", "Store", "Skills", "JSON", "Providers"]),
+        .testTarget(
+            name: "MemoryTests", dependencies: ["Memory", "Store", "Skills", "JSON", "Providers", "TestSupport"]),
         .testTarget(name: "PrologTests", dependencies: ["Prolog", "Skills"]),
         .testTarget(name: "RouterTests", dependencies: ["Router", "Skills", "Sandbox", "Store", "JSON"]),
         .testTarget(
             name: "CouncilTests",
             dependencies: [
                 "Council", "Bus", "Store", "Skills", "Router", "Providers", "Sandbox", "Prolog", "Memory", "JSON",
+                "TestSupport",
             ]),
         // Runs one sandbox job from the command line, so the escape suite can also run as an unprivileged user.
         .executableTarget(name: "SandboxRunner", dependencies: ["Sandbox", "JSON"], path: "Tests/SandboxRunner"),

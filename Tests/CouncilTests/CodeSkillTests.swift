@@ -9,6 +9,7 @@ import Sandbox
 import Skills
 import Store
 import Synchronization
+import TestSupport
 import XCTest
 
 /// The code skill in `ask` over real MQTT: a real mosquitto, a daemon in this process, real python3 in the real

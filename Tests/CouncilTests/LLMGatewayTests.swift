@@ -3,6 +3,7 @@ import Council
 import Foundation
 import JSON
 import Synchronization
+import TestSupport
 import XCTest
 
 /// `ask` through the LLM tiers over real MQTT: a real llama.cpp server as the local model, a wire-accurate fake of
@@ -119,7 +120,7 @@ final class LLMGatewayTests: XCTestCase {
         defer { broker.stop() }
         let state = try temporaryFolder("gateway")
         defer { try? FileManager.default.removeItem(atPath: state) }
-        let deadLocal = "http://127.0.0.1:\(try LlamaServer.freePort())/v1"
+        let deadLocal = "http://127.0.0.1:\(try LoopbackPort.free())/v1"
         let daemon = try await startDaemon(
             broker: broker, state: state, toml: models(local: deadLocal, cloud: openAI.url("/v1")))
         let requester = try await connectRequester(to: broker)
@@ -171,7 +172,7 @@ final class LLMGatewayTests: XCTestCase {
         defer { broker.stop() }
         let state = try temporaryFolder("gateway")
         defer { try? FileManager.default.removeItem(atPath: state) }
-        let deadLocal = "http://127.0.0.1:\(try LlamaServer.freePort())/v1"
+        let deadLocal = "http://127.0.0.1:\(try LoopbackPort.free())/v1"
         let daemon = try await startDaemon(
             broker: broker, state: state, toml: models(local: deadLocal, cloud: openAI.url("/v1")))
         let requester = try await connectRequester(to: broker)

@@ -8,6 +8,7 @@ import Sandbox
 import Skills
 import Store
 import Synchronization
+import TestSupport
 import XCTest
 
 /// Agent runs over real MQTT: a real mosquitto, a daemon in this process, real python3 in the real sandbox, the

@@ -1,6 +1,7 @@
 import Memory
 import Providers
 import Store
+import TestSupport
 import XCTest
 
 /// The `/v1/embeddings` path against a real llama.cpp server, and switching a store between embedders.

@@ -1,5 +1,6 @@
 import Foundation
 import Providers
+import TestSupport
 import XCTest
 
 /// The OpenAI-compatible client and the embeddings client against a real llama.cpp server (one per suite).

@@ -1,1 +1,0 @@
-../../../ProvidersTests/Support/LlamaServer.swift
