@@ -83,7 +83,7 @@ public final class Daemon: Sendable {
         telemetry.prepare(&options)
         bus = try MQTTClient(options: options, logger: logger)
         telemetry.attach(bus, topics: topics, journal: journal)
-        events.attach(bus, topic: topics.event)
+        events.attach(bus, topics: topics)
         nodeOptions.onChange { [bus] snapshot in
             bus.announce(Self.stateMessage(snapshot, topics: topics))
             events.emit("options_changed", ["options": .object(snapshot)])

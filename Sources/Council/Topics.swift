@@ -27,6 +27,8 @@ public struct Topics: Sendable, Equatable {
     public var state: String { "\(base)/\(node)/state" }
     /// Route decisions, fallbacks, budget thresholds, option changes.
     public var event: String { "\(base)/\(node)/event" }
+    /// A run's live log.
+    public func runLog(id: String) -> String { "\(base)/\(node)/runs/\(id)/log" }
     /// Retained: the metrics snapshot.
     public var metrics: String { "\(base)/\(node)/metrics" }
     /// Retained: the latest answer, for dashboards.

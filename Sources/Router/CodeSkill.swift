@@ -66,11 +66,10 @@ public struct CodeSkill: Skill {
             options: cascade?.options ?? RouterOptions(), limits: limits, planner: planner)
     }
 
-    /// This skill with other caps and, when given, another spending gate (an agent's).
-    public func with(limits: Limits, spending: (any SpendingGate)?? = nil) -> CodeSkill {
+    /// This skill with other caps and spending gate (an agent's, a run's).
+    public func with(limits: Limits, spending: (any SpendingGate)?) -> CodeSkill {
         CodeSkill(
-            sandbox: sandbox, models: models, spending: spending ?? self.spending, options: options, limits: limits,
-            planner: planner)
+            sandbox: sandbox, models: models, spending: spending, options: options, limits: limits, planner: planner)
     }
 
     public func claim(_ question: Question) -> Claim? {

@@ -295,13 +295,12 @@ public final class RunRecords: Sendable {
         }
     }
 
-    /// A run's files, by path; with their contents only when `contents` is true.
-    public func artifacts(of runID: String, contents: Bool = false) throws -> [RunArtifactRecord] {
-        let content = contents ? "content" : "CASE WHEN content IS NULL THEN NULL ELSE x'' END"
-        return try database.query(
+    /// A run's files, by path, without their bytes: `content` is empty while kept, nil once expired.
+    public func artifacts(of runID: String) throws -> [RunArtifactRecord] {
+        try database.query(
             """
-            SELECT path, size, \(content), attempt, created_at_ms, expires_at_ms FROM run_artifacts
-            WHERE run_id = ? ORDER BY path
+            SELECT path, size, CASE WHEN content IS NULL THEN NULL ELSE x'' END, attempt, created_at_ms, expires_at_ms
+            FROM run_artifacts WHERE run_id = ? ORDER BY path
             """, [.text(runID)]
         ).map(Self.artifact)
     }

@@ -49,7 +49,7 @@ extension AgentDirectory {
             if let attempts = profile.maxAttempts { limits.maxAttempts = attempts }
             if let cost = profile.maxCostUSD { limits.maxCostUSD = min(limits.maxCostUSD, cost) }
             if let sandbox = profile.sandboxProfile { limits.profile = sandbox }
-            return code.with(limits: limits, spending: .some(code.spending.map { agentGate($0, profile) }))
+            return code.with(limits: limits, spending: code.spending.map { agentGate($0, profile) })
         }
         var models = cascade.models
         models?.systemPrompt = profile.systemPrompt

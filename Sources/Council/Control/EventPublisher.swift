@@ -7,7 +7,7 @@ import Synchronization
 /// are kept, up to a few dozen, and published once it is.
 public final class EventPublisher: Sendable {
     private struct State {
-        var bus: (client: MQTTClient, topic: String)?
+        var bus: (client: MQTTClient, topics: Topics)?
         var early: [JSONObject] = []
     }
 
@@ -17,35 +17,26 @@ public final class EventPublisher: Sendable {
     /// Creates a publisher with no bus yet.
     public init() {}
 
-    /// Connects the publisher to the daemon's client and queues the events raised before.
-    func attach(_ client: MQTTClient, topic: String) {
+    /// Connects the publisher to the daemon's client and publishes the events raised before.
+    func attach(_ client: MQTTClient, topics: Topics) {
         let early = state.withLock { state in
-            state.bus = (client, topic)
+            state.bus = (client, topics)
             defer { state.early = [] }
             return state.early
         }
-        for event in early { Self.publish(event, client: client, topic: topic) }
+        for event in early { Self.publish(event, client: client, topic: topics.event) }
     }
 
-    /// Publishes `payload` (QoS 1, not retained) on `<base>/<node>/<subtopic>`, such as a run's log on
-    /// `runs/<id>/log`; returns the full topic. Dropped while no bus is attached (the caller keeps its own record).
-    @discardableResult
-    public func publish(_ payload: JSONObject, on subtopic: String) -> String? {
-        guard let (client, eventTopic) = state.withLock({ $0.bus }) else { return nil }
-        let topic = Self.nodeTopic(subtopic, besides: eventTopic)
-        try? client.publish(OutboundMessage(topic: topic, payload: JSONValue.object(payload).encoded(), qos: 1))
-        return topic
+    /// Publishes `payload` (QoS 1, not retained) on the topic `topic` picks from the node's topics, such as a run's
+    /// log; dropped while no bus is attached (the caller keeps its own record).
+    public func publish(_ payload: JSONObject, on topic: (Topics) -> String) {
+        guard let (client, topics) = state.withLock({ $0.bus }) else { return }
+        Self.publish(payload, client: client, topic: topic(topics))
     }
 
-    /// `<base>/<node>/<subtopic>` once a bus is attached, else nil.
-    public func topic(_ subtopic: String) -> String? {
-        state.withLock { $0.bus }.map { Self.nodeTopic(subtopic, besides: $0.topic) }
-    }
-
-    /// `<base>/<node>/<subtopic>`, from the event topic `<base>/<node>/event` the publisher was attached with.
-    static func nodeTopic(_ subtopic: String, besides eventTopic: String) -> String {
-        let node = eventTopic.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        return node + "/" + subtopic
+    /// The topic `topic` picks from the node's topics, once a bus is attached; else nil.
+    public func topic(_ topic: (Topics) -> String) -> String? {
+        state.withLock { $0.bus }.map { topic($0.topics) }
     }
 
     /// Publishes an event.
@@ -55,11 +46,11 @@ public final class EventPublisher: Sendable {
             if state.bus == nil && state.early.count < Self.earlyLimit { state.early.append(event) }
             return state.bus
         }
-        if let (client, topic) = bus { Self.publish(event, client: client, topic: topic) }
+        if let (client, topics) = bus { Self.publish(event, client: client, topic: topics.event) }
     }
 
-    private static func publish(_ event: JSONObject, client: MQTTClient, topic: String) {
+    private static func publish(_ payload: JSONObject, client: MQTTClient, topic: String) {
         // QoS 1: queued by the client while disconnected, so events raised at start are not lost.
-        try? client.publish(OutboundMessage(topic: topic, payload: JSONValue.object(event).encoded(), qos: 1))
+        try? client.publish(OutboundMessage(topic: topic, payload: JSONValue.object(payload).encoded(), qos: 1))
     }
 }

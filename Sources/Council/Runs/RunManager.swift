@@ -110,7 +110,7 @@ public final class RunManager: Sendable {
     }
 
     /// The topic a run's log is published on, once the daemon is connected.
-    public func logTopic(of id: String) -> String? { events.topic("runs/\(id)/log") }
+    public func logTopic(of id: String) -> String? { events.topic { $0.runLog(id: id) } }
 
     // MARK: Starting and stopping
 
@@ -183,11 +183,8 @@ public final class RunManager: Sendable {
         var preamble: String?
         if let name = request.agent {
             guard let profile = agents?.entry(named: name)?.profile else {
-                let known = agents?.names ?? []
-                throw RequestError(
-                    .badRequest,
-                    "run: 'agent': unknown agent '\(name)'; known: "
-                        + (known.isEmpty ? "none" : known.joined(separator: ", ")))
+                let unknown = AgentDirectoryError.unknown(name: name, known: agents?.names ?? [])
+                throw RequestError(.badRequest, "run: 'agent': \(unknown)")
             }
             let shaped = AgentDirectory.apply(profile, to: Cascade(skills: [skill]))
             guard let code = shaped.skills.first as? CodeSkill else {
@@ -203,7 +200,7 @@ public final class RunManager: Sendable {
             limits.artifacts = ArtifactPolicy(
                 maxFileBytes: settings.maxArtifactBytes, maxTotalBytes: settings.maxArtifactBytes)
         }
-        return (skill.with(limits: limits), question, preamble)
+        return (skill.with(limits: limits, spending: skill.spending), question, preamble)
     }
 
     private func work(_ id: String, skill: CodeSkill, question: Question, preamble: String?) async {
@@ -322,7 +319,7 @@ public final class RunManager: Sendable {
                 seq: seq, kind: kind, status: status, message: message,
                 detail: String(decoding: JSONValue.object(detail).encoded(), as: UTF8.self), atMillis: now)
             try? records.append(step, to: id)
-            events.publish(RunJSON.logLine(step, run: id, attempt: attempt, detail: detail), on: "runs/\(id)/log")
+            events.publish(RunJSON.logLine(step, run: id, attempt: attempt, detail: detail)) { $0.runLog(id: id) }
         }
     }
 
