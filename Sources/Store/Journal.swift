@@ -7,16 +7,20 @@
 /// `dedupeWindowMillis` ago. Requests without a key are never duplicates.
 ///
 /// Needs the schema of ``StoreSchema/migrations`` (open the database with ``StoreSchema/open(path:options:)``).
-/// Every method is one short transaction on the shared ``Database``.
+/// Every method is one short transaction on the shared ``Database``. The journal keeps the hashes of its dedupe keys
+/// in memory as well, so ``duplicateCheck(_:nowMillis:)`` reads the database only for a likely redelivery: only this
+/// instance may write the table.
 public final class Journal: Sendable {
     /// The database holding the `journal` table.
     public let database: Database
     /// How long a finished entry still counts for dedupe and is kept before ``prune(nowMillis:)`` deletes it.
     public let dedupeWindowMillis: Int64
+    private let keyIndex: JournalKeyIndex
 
-    /// Opens the journal in a migrated database.
+    /// Opens the journal in a migrated database and reads its dedupe keys. Past `keyIndexCapacity` keys (~16 bytes of
+    /// memory each) every duplicate check reads the database, until pruning brings the journal back under it.
     /// - Throws: ``MigrationError`` `.notMigrated` when the `journal` table is missing.
-    public init(database: Database, dedupeWindowMillis: Int64 = 600_000) throws {
+    public init(database: Database, dedupeWindowMillis: Int64 = 600_000, keyIndexCapacity: Int = 262_144) throws {
         let tables = try database.query(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal'")
         guard !tables.isEmpty else {
@@ -28,7 +32,14 @@ public final class Journal: Sendable {
         }
         self.database = database
         self.dedupeWindowMillis = max(0, dedupeWindowMillis)
+        keyIndex = JournalKeyIndex(capacity: keyIndexCapacity)
+        keyIndex.rebuild(from: try database.query(Self.keysSQL).map { try $0.get(0) })
     }
+
+    private static let keysSQL = "SELECT dedupe_key FROM journal WHERE dedupe_key IS NOT NULL"
+
+    /// How many dedupe keys the in-memory index holds, and whether it holds them all (it gives up past its capacity).
+    public var keyIndexSummary: (count: Int, isComplete: Bool) { keyIndex.summary }
 
     /// Records a request as it arrives, or reports it as a duplicate (see the type's documentation).
     /// `entry.id` is ignored; `transaction` is the payload's `transaction` field, if any.
@@ -69,7 +80,8 @@ public final class Journal: Sendable {
             ]
             return (key, values)
         }
-        return try database.transaction(.immediate) { connection in
+        return try database.transaction(.immediate) { [keyIndex] connection in
+            keyIndex.add(prepared.lazy.compactMap(\.key))
             for id in done {
                 try connection.run(Self.markDoneSQL, [.integer(nowMillis), .integer(id)])
             }
@@ -131,6 +143,7 @@ public final class Journal: Sendable {
                 replyTopic: entry.replyTopic, correlationData: entry.correlationData,
                 transaction: arrival.transaction, payload: entry.payload)
         else { return (false, nil) }
+        guard keyIndex.mayHold(key) else { return (false, key) }
         guard let earlier = try database.query(Self.finishedAtSQL, [.blob(key)]).first else { return (false, key) }
         let finishedAt: Int64? = try earlier.get(0)
         guard let finishedAt else { return (true, key) }
@@ -189,13 +202,17 @@ public final class Journal: Sendable {
     /// newest entry, which keeps ids increasing across restarts.
     @discardableResult
     public func prune(nowMillis: Int64) throws -> Int {
-        try database.run(
-            """
-            DELETE FROM journal
-            WHERE state <> 'pending' AND finished_at_ms <= ? AND id < (SELECT max(id) FROM journal)
-            """,
-            [.integer(nowMillis - dedupeWindowMillis)]
-        )
+        try database.transaction(.immediate) { [keyIndex, dedupeWindowMillis] connection in
+            let removed = try connection.run(
+                """
+                DELETE FROM journal
+                WHERE state <> 'pending' AND finished_at_ms <= ? AND id < (SELECT max(id) FROM journal)
+                """,
+                [.integer(nowMillis - dedupeWindowMillis)]
+            )
+            keyIndex.rebuild(from: try connection.query(Self.keysSQL).map { try $0.get(0) })
+            return removed
+        }
     }
 
     private static func entry(from row: Row) throws -> JournalEntry {

@@ -174,6 +174,53 @@ struct JournalTests {
         #expect(next > newest)
     }
 
+    private func isDuplicate(_ journal: Journal, _ entry: JournalEntry, _ transaction: String?, at now: Int64) throws
+        -> Bool
+    {
+        try journal.duplicateCheck(Journal.Arrival(entry, transaction: transaction), nowMillis: now).isDuplicate
+    }
+
+    @Test("duplicateCheck agrees with admission: new, pending, within the window, after it")
+    func duplicateCheckAgreesWithAdmission() throws {
+        let request = Self.request()
+        #expect(try !isDuplicate(journal, request, "t", at: 1_000))
+        let id = try admittedID(try journal.admit(request, transaction: "t", nowMillis: 1_000))
+        #expect(try isDuplicate(journal, request, "t", at: 1_001))
+        #expect(try !isDuplicate(journal, request, "u", at: 1_001))
+        #expect(try !isDuplicate(journal, Self.request("3+3"), "t", at: 1_001))
+        try journal.markDone(id: id, nowMillis: 2_000)
+        #expect(try isDuplicate(journal, request, "t", at: 2_000 + Self.window - 1))
+        #expect(try !isDuplicate(journal, request, "t", at: 2_000 + Self.window))
+        // Nothing was written by the checks.
+        #expect(try database.query("SELECT count(*) FROM journal")[0].get(0, as: Int.self) == 1)
+    }
+
+    @Test("a journal opened again (a restart) still recognises the requests it holds")
+    func duplicatesSurviveReopening() throws {
+        let entries = (0..<50).map { Self.request("q\($0)", correlationData: [UInt8(truncatingIfNeeded: $0)]) }
+        for entry in entries { _ = try admittedID(try journal.admit(entry, transaction: nil, nowMillis: 1_000)) }
+        let reopened = try Journal(database: try StoreSchema.open(path: path), dedupeWindowMillis: Self.window)
+        #expect(reopened.keyIndexSummary.count == 50)
+        for entry in entries { #expect(try isDuplicate(reopened, entry, nil, at: 1_001)) }
+        #expect(try !isDuplicate(reopened, Self.request("new"), nil, at: 1_001))
+    }
+
+    @Test("past its capacity the key index gives up and the database answers, until pruning shrinks the journal")
+    func keyIndexOverflow() throws {
+        let small = try Journal(database: database, dedupeWindowMillis: Self.window, keyIndexCapacity: 3)
+        let entries = (0..<5).map { Self.request("q\($0)") }
+        var ids: [Int64] = []
+        for entry in entries { ids.append(try admittedID(try small.admit(entry, transaction: nil, nowMillis: 1_000))) }
+        #expect(small.keyIndexSummary.isComplete == false)
+        for entry in entries { #expect(try isDuplicate(small, entry, nil, at: 1_001)) }
+        #expect(try !isDuplicate(small, Self.request("new"), nil, at: 1_001))
+        for id in ids.dropLast(2) { try small.markDone(id: id, nowMillis: 2_000) }
+        #expect(try small.prune(nowMillis: 2_000 + Self.window) == 3)
+        #expect(small.keyIndexSummary == (count: 2, isComplete: true))
+        for entry in entries.suffix(2) { #expect(try isDuplicate(small, entry, nil, at: 2_000 + Self.window)) }
+        for entry in entries.prefix(3) { #expect(try !isDuplicate(small, entry, nil, at: 2_000 + Self.window)) }
+    }
+
     @Test("a database without the journal table is reported as not migrated")
     func notMigrated() throws {
         let bare = try Database(path: folder.file("bare.db"))
