@@ -76,7 +76,8 @@ let package = Package(
         .executableTarget(
             name: "CouncilBench",
             dependencies: [
-                "Council", "Bus", "Skills", "ExactMath", "Prolog", "JSON", "Store", "Providers", "Sandbox", "Memory",
+                "Council", "Bus", "Skills", "Router", "ExactMath", "Prolog", "JSON", "Store", "Providers", "Sandbox",
+                "Memory",
             ],
             path: "Benchmarks/CouncilBench"
         ),

@@ -8,7 +8,7 @@ public struct JSONObject: Sendable {
     public typealias Element = (key: String, value: JSONValue)
 
     /// Number of members above which lookups go through a hash index.
-    static let indexThreshold = 12
+    static let indexThreshold = 16
 
     private var entries: [Element]
     private var index: [String: Int]?

@@ -59,13 +59,10 @@ public struct AskOperation: Operation {
             let problem = body["prompt"] == nil ? "is missing" : "must be a string"
             return .failure(RequestError(.badRequest, "ask: 'prompt' \(problem)"))
         }
-        guard !prompt.allSatisfy(\.isWhitespace) else {
+        guard !prompt.unicodeScalars.allSatisfy(\.properties.isWhitespace) else {
             return .failure(RequestError(.badRequest, "ask: 'prompt' is empty"))
         }
-        for (field, kind) in [
-            ("session", JSONKind.string), ("agent", .string), ("allow_cloud", .bool), ("stream", .bool),
-            ("max_cost_usd", .number), ("tier", .string),
-        ] {
+        for (field, kind) in optionalFields {
             if let value = body[field], !kind.matches(value) {
                 return .failure(RequestError(.badRequest, "ask: '\(field)' must be a \(kind.rawValue)"))
             }
@@ -83,6 +80,12 @@ public struct AskOperation: Operation {
         question.maxCostUSD = body["max_cost_usd"]?.doubleValue
         return .success(question)
     }
+
+    /// The optional fields of an `ask` body and their JSON kinds.
+    private static let optionalFields: [(String, JSONKind)] = [
+        ("session", .string), ("agent", .string), ("allow_cloud", .bool), ("stream", .bool),
+        ("max_cost_usd", .number), ("tier", .string),
+    ]
 
     private static func requestError(_ error: RouterError) -> RequestError {
         var data = error.data
