@@ -4,11 +4,14 @@ public struct Topics: Sendable, Equatable {
     public let base: String
     /// This node's name.
     public let node: String
+    /// The request prefixes as bytes, this node's first: matched against every incoming topic.
+    private let requestPrefixes: [[UInt8]]
 
     /// Creates the topic set for a node.
     public init(base: String, node: String) {
         self.base = base
         self.node = node
+        requestPrefixes = [Array("\(base)/\(node)/request/".utf8), Array("\(base)/request/".utf8)]
     }
 
     /// Requests any node may serve.
@@ -22,7 +25,6 @@ public struct Topics: Sendable, Equatable {
     /// Retained description of the node.
     public var info: String { "\(base)/\(node)/info" }
 
-    /// The default reply topic for an op.
     /// Retained: the current run-time options (`options` op).
     public var state: String { "\(base)/\(node)/state" }
     /// Route decisions, fallbacks, budget thresholds, option changes.
@@ -38,9 +40,9 @@ public struct Topics: Sendable, Equatable {
 
     /// The op a request topic names (`ask`, `memory/add`, ...), or nil when the topic is not a request topic.
     public func op(fromRequestTopic topic: String) -> String? {
-        for prefix in [nodeRequestPrefix, sharedRequestPrefix] where topic.hasPrefix(prefix) {
-            let op = topic.dropFirst(prefix.count)
-            return op.isEmpty ? nil : String(op)
+        let bytes = topic.utf8
+        for prefix in requestPrefixes where bytes.starts(with: prefix) {
+            return bytes.count > prefix.count ? String(decoding: bytes.dropFirst(prefix.count), as: UTF8.self) : nil
         }
         return nil
     }
