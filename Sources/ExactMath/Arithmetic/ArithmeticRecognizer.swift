@@ -70,7 +70,48 @@ public struct ArithmeticRecognizer: MathRecognizer {
         "how much is", "the value of", "value of",
     ]
 
+    private static let leadInBytes = leadIns.map { Array($0.utf8) }
+
     static func stripLeadIn(_ text: Substring) -> Substring {
+        guard TextTools.charactersAreScalars(text) else { return stripLeadInByCharacters(text) }
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while end > start {
+            let last = utf8[utf8.index(before: end)]
+            guard last == UInt8(ascii: "?") || last == UInt8(ascii: " ") || last == UInt8(ascii: "=") else { break }
+            end = utf8.index(before: end)
+        }
+        var changed = true
+        while changed {
+            changed = false
+            while start < end, utf8[start] == UInt8(ascii: " ") { start = utf8.index(after: start) }
+            guard start < end else { break }
+            let first = utf8[start]
+            for leadIn in leadInBytes where leadIn[0] == first && TextTools.bytes(utf8[start..<end], startWith: leadIn)
+            {
+                var rest = utf8.index(start, offsetBy: leadIn.count)
+                if rest < end, startsWithLetter(text[rest..<end]) { continue }
+                while rest < end, utf8[rest] == UInt8(ascii: " ") || utf8[rest] == UInt8(ascii: ":") {
+                    rest = utf8.index(after: rest)
+                }
+                start = rest
+                changed = true
+                break
+            }
+        }
+        return text[start..<end]
+    }
+
+    /// True when the first character is a letter (tested on the byte when it is ASCII).
+    private static func startsWithLetter(_ text: Substring) -> Bool {
+        guard let byte = text.utf8.first else { return false }
+        if byte < 0x80 { return TextTools.isASCIILetter(byte) }
+        return text.first!.isLetter
+    }
+
+    /// `stripLeadIn` character by character, for text where a character may span several scalars.
+    private static func stripLeadInByCharacters(_ text: Substring) -> Substring {
         var text = text
         while let last = text.last, last == "?" || last == " " || last == "=" { text = text.dropLast() }
         var changed = true
@@ -123,6 +164,32 @@ public struct ArithmeticRecognizer: MathRecognizer {
 
     /// "A (B)" where the parenthesis closes the text and is preceded by a space: the parts A and B.
     private static func splitRestatement(_ text: Substring) -> (Substring, Substring)? {
+        let utf8 = text.utf8
+        guard utf8.last == UInt8(ascii: ")") else { return nil }
+        guard TextTools.charactersAreScalars(text) else { return splitRestatementByCharacters(text) }
+        var depth = 0
+        var index = utf8.index(before: utf8.endIndex)
+        while true {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: ")") { depth += 1 }
+            if byte == UInt8(ascii: "(") {
+                depth -= 1
+                if depth == 0 { break }
+            }
+            guard index > utf8.startIndex else { return nil }
+            index = utf8.index(before: index)
+        }
+        guard index > utf8.startIndex else { return nil }
+        let space = utf8.index(before: index)
+        guard utf8[space] == UInt8(ascii: " ") else { return nil }
+        let main = text[..<space]
+        let inner = text[utf8.index(after: index)..<utf8.index(before: utf8.endIndex)]
+        guard !main.isEmpty, !inner.isEmpty else { return nil }
+        return (main, inner)
+    }
+
+    /// `splitRestatement` character by character, for text where a character may span several scalars.
+    private static func splitRestatementByCharacters(_ text: Substring) -> (Substring, Substring)? {
         guard text.last == ")" else { return nil }
         var depth = 0
         var index = text.index(before: text.endIndex)

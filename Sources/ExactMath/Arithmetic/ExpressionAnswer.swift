@@ -12,10 +12,12 @@ enum ExpressionAnswer {
         } catch {
             return explanation(of: error, expr: expr, style: style, topic: topic)
         }
-        let (exact, approximation) = NumberFormatting.describe(evaluated.value, style: style)
-        let answer = Format.withApproximation(exact, approximation)
-        let working = workingLines(expr: expr, steps: evaluated.steps, style: style)
-        return MathAnswer(answer: answer, working: working, exact: exact, approximation: approximation, topic: topic)
+        let described = NumberFormatting.describe(evaluated.value, style: style)
+        let answer = Format.withApproximation(described.exact, described.approximation)
+        let working = workingLines(expr: expr, steps: evaluated.steps, style: style, described: described)
+        return MathAnswer(
+            answer: answer, working: working, exact: described.exact, approximation: described.approximation,
+            topic: topic)
     }
 
     /// Undefined and non-real results get an explanatory answer; anything else abstains.
@@ -50,13 +52,24 @@ enum ExpressionAnswer {
 
     /// The working: each evaluation step as "operation = value", skipping steps that only restate a value; with
     /// more than four steps, the expression and the last four steps; with a single step, the expression first.
-    static func workingLines(expr: Expr, steps: [ExpressionEvaluator.Step], style: NumberStyle) -> [String] {
+    ///
+    /// `described` is `NumberFormatting.describe` of the last step's value (the whole expression's), when the
+    /// caller has it already.
+    static func workingLines(
+        expr: Expr, steps: [ExpressionEvaluator.Step], style: NumberStyle,
+        described: (exact: String, approximation: String?)? = nil
+    ) -> [String] {
         var lines: [String] = []
-        for step in steps {
+        // The text of the last step printed, kept because it often is the whole expression's text as well.
+        var lastPrinted: (reduced: Expr, text: String)? = nil
+        for (index, step) in steps.enumerated() {
             // "15% = 0.15" only restates the percentage; the "of" step shows it.
             if case .percent(.number) = step.original { continue }
             let left = ExpressionPrinter.text(step.reduced, style: style)
-            let value = NumberFormatting.describe(step.value, style: style)
+            lastPrinted = (step.reduced, left)
+            let value =
+                index == steps.count - 1 && described != nil
+                ? described! : NumberFormatting.describe(step.value, style: style)
             guard step.value.isExact else {
                 lines.append(
                     left + " " + approximationMiddle(step, style: style) + "≈ "
@@ -64,15 +77,36 @@ enum ExpressionAnswer {
                 continue
             }
             if left == value.exact { continue }
-            var line = left + " = " + (explanationMiddle(step, style: style).map { $0 + " = " } ?? "")
-            line += Format.withApproximation(value.exact, value.approximation)
-            if let reason = inverseCheck(step, style: style) { line += ", since " + reason }
+            // "left = middle = exact ≈ approximation, since reason", appended to one buffer.
+            var line = ""
+            line.reserveCapacity(left.utf8.count + value.exact.utf8.count + 48)
+            line += left
+            line += " = "
+            if let middle = explanationMiddle(step, style: style) {
+                line += middle
+                line += " = "
+            }
+            line += value.exact
+            if let approximation = value.approximation, approximation != value.exact {
+                line += " ≈ "
+                line += approximation
+            }
+            if let reason = inverseCheck(step, style: style) {
+                line += ", since "
+                line += reason
+            }
             lines.append(line)
         }
-        let expression = ExpressionPrinter.text(expr, style: style)
+        guard lines.count > 4 || lines.count < 2 else { return lines }
+        let expression: String
+        if let lastPrinted, lastPrinted.reduced == expr {
+            expression = lastPrinted.text
+        } else {
+            expression = ExpressionPrinter.text(expr, style: style)
+        }
         if lines.count > 4 {
             lines = ["Evaluate \(expression)"] + lines.suffix(4)
-        } else if lines.count < 2 {
+        } else {
             lines.insert("Evaluate \(expression)", at: 0)
         }
         return lines

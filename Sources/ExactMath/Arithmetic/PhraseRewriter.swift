@@ -8,24 +8,50 @@ enum PhraseRewriter {
     private struct Piece {
         let isWord: Bool
         let text: Substring
+        /// The first byte and the length in bytes of `text`: a word can equal a phrase word only if both agree.
+        let firstByte: UInt8
+        let length: Int
+
+        init(isWord: Bool, text: Substring) {
+            self.isWord = isWord
+            self.text = text
+            firstByte = text.utf8.first ?? 0
+            length = text.utf8.count
+        }
+
+        /// False when the piece certainly is not the word `key` describes (compares first byte and length only).
+        func mayBe(_ key: WordKey) -> Bool { isWord && firstByte == key.firstByte && length == key.length }
+    }
+
+    /// The first byte and length of a phrase's first word, for `Piece.mayBe`.
+    private struct WordKey {
+        let firstByte: UInt8
+        let length: Int
+
+        init(_ word: Substring) {
+            firstByte = word.utf8.first ?? 0
+            length = word.utf8.count
+        }
     }
 
     /// The text with word phrases replaced by symbols; nil when an ordinal appears where no rule expects it.
     static func rewrite(_ text: Substring) -> String? {
         let pieces = split(text)
-        // Fast path: no words at all.
-        if !pieces.contains(where: \.isWord) { return String(text) }
+        // Fast path: no word that a rule (or the ordinal check below) looks at, so the text stays as it is.
+        if !pieces.indices.contains(where: { mayStartRule(at: $0, in: pieces) }) { return String(text) }
         var output = ""
         var index = 0
         while index < pieces.count {
             let piece = pieces[index]
-            if let (replacement, next) = rule(at: index, in: pieces, output: output) {
+            if mayStartRule(at: index, in: pieces),
+                let (replacement, next) = rule(at: index, in: pieces, output: output)
+            {
                 output += replacement
                 index = next
                 continue
             }
             // An ordinal suffix glued to a number ("10th") that no rule consumed is not arithmetic.
-            if piece.isWord, ordinalSuffixes.contains(piece.text), index > 0,
+            if piece.isWord, piece.text.utf8.count == 2, ordinalSuffixes.contains(piece.text), index > 0,
                 pieces[index - 1].text.last?.isNumber == true
             {
                 return nil
@@ -35,6 +61,33 @@ enum PhraseRewriter {
         }
         return output
     }
+
+    /// False when `rule(at:in:output:)` certainly finds nothing at `index`: a word that is neither a rule starter
+    /// nor an ordinal suffix, or a non-word piece not followed by an ordinal suffix ("5" + "th"). Compares bytes only.
+    private static func mayStartRule(at index: Int, in pieces: [Piece]) -> Bool {
+        if pieces[index].isWord { return isKeyword(pieces[index].text) }
+        return index + 1 < pieces.count && pieces[index + 1].isWord && isKeyword(pieces[index + 1].text)
+    }
+
+    /// True when `word` (ASCII letters) is a rule starter or an ordinal suffix.
+    private static func isKeyword(_ word: Substring) -> Bool {
+        let utf8 = word.utf8
+        guard let first = utf8.first else { return false }
+        for keyword in keywordsByFirstByte[Int(first)] where keyword.count == utf8.count {
+            if utf8.elementsEqual(keyword) { return true }
+        }
+        return false
+    }
+
+    /// The rule starters and ordinal suffixes as bytes, grouped by first byte.
+    private static let keywordsByFirstByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for word in ruleStarters.union(ordinalSuffixes) {
+            let bytes = Array(word.utf8)
+            table[Int(bytes[0])].append(bytes)
+        }
+        return table
+    }()
 
     private static func split(_ text: Substring) -> [Piece] {
         var pieces: [Piece] = []
@@ -67,6 +120,7 @@ enum PhraseRewriter {
         return words
     }()
 
+    /// "st", "nd", "rd", "th": all two letters long.
     static let ordinalSuffixes: Set<Substring> = ["st", "nd", "rd", "th"]
 
     static let ordinalWords: [Substring: Int] = [
@@ -106,6 +160,18 @@ enum PhraseRewriter {
         (["degrees"], "°"), (["degree"], "°"), (["the"], ""),
     ]
 
+    /// The keys of the first words of `replacements` and `logBasePhrases`, in the same order.
+    private static let replacementKeys = replacements.map { WordKey($0.0[0]) }
+    private static let logBaseKeys = logBasePhrases.map { WordKey($0[0]) }
+
+    /// Phrases the rules look for after their first word.
+    private static let of: [Substring] = ["of"]
+    private static let rootOf: [Substring] = ["root", "of"]
+    private static let root: [Substring] = ["root"]
+    private static let raisedToThe: [Substring] = ["raised", "to", "the"]
+    private static let toThe: [Substring] = ["to", "the"]
+    private static let power: [Substring] = ["power"]
+
     private static let logBasePhrases: [[Substring]] = [
         ["logarithm", "to", "base"], ["logarithm", "to", "the", "base"], ["logarithm", "base"],
         ["log", "to", "base"], ["log", "to", "the", "base"], ["log", "base"],
@@ -113,8 +179,9 @@ enum PhraseRewriter {
 
     /// The replacement for the words at `index` and the index after them, or nil when no rule applies.
     private static func rule(at index: Int, in pieces: [Piece], output: String) -> (String, Int)? {
+        let piece = pieces[index]
         // "log base 2 of 64" → "log_2 64".
-        for phrase in logBasePhrases {
+        for (phrase, key) in zip(logBasePhrases, logBaseKeys) where piece.mayBe(key) {
             guard let next = match(phrase, at: index, in: pieces), next < pieces.count, !pieces[next].isWord else {
                 continue
             }
@@ -122,7 +189,7 @@ enum PhraseRewriter {
             guard let first = number.first, first.isNumber else { continue }
             var after = next + 1
             var text = "log_" + number
-            if let skip = match(["of"], at: after, in: pieces) {
+            if let skip = match(PhraseRewriter.of, at: after, in: pieces) {
                 after = skip
                 text = String(text.reversed().drop(while: { $0 == " " }).reversed()) + " "
             }
@@ -133,26 +200,24 @@ enum PhraseRewriter {
             let afterSpace =
                 next < pieces.count && !pieces[next].isWord && pieces[next].text.allSatisfy { $0 == " " }
                 ? next + 1 : next
-            if let after = match(["root", "of"], at: afterSpace, in: pieces)
-                ?? match(
-                    ["root"], at: afterSpace,
-                    in: pieces)
+            if let after = match(PhraseRewriter.rootOf, at: afterSpace, in: pieces)
+                ?? match(PhraseRewriter.root, at: afterSpace, in: pieces)
             {
                 return (prefix + ExpressionPrinter.superscript(n) + "√", after)
             }
         }
-        guard pieces[index].isWord, ruleStarters.contains(pieces[index].text) else { return nil }
+        guard piece.isWord, ruleStarters.contains(piece.text) else { return nil }
         // "to the 3rd power" / "to the third power" → "^3".
-        if let afterTo = match(["raised", "to", "the"], at: index, in: pieces)
-            ?? match(["to", "the"], at: index, in: pieces)
+        if let afterTo = match(PhraseRewriter.raisedToThe, at: index, in: pieces)
+            ?? match(PhraseRewriter.toThe, at: index, in: pieces)
         {
             let found = ordinal(at: afterTo, in: pieces) ?? ordinal(at: afterTo + 1, in: pieces)
             if let (prefix, n, next) = found, prefix.allSatisfy({ $0 == " " }) {
                 let afterSpace = next < pieces.count && !pieces[next].isWord ? next + 1 : next
-                return ("^" + String(n), match(["power"], at: afterSpace, in: pieces) ?? next)
+                return ("^" + String(n), match(PhraseRewriter.power, at: afterSpace, in: pieces) ?? next)
             }
         }
-        for (phrase, replacement) in replacements {
+        for ((phrase, replacement), key) in zip(replacements, replacementKeys) where piece.mayBe(key) {
             if let next = match(phrase, at: index, in: pieces) { return (replacement, next) }
         }
         // "8 factorial" → "8!", but "factorial 8" stays a prefix.

@@ -5,7 +5,7 @@ struct WordScanner {
     private(set) var position = 0
 
     init(_ text: Substring) {
-        words = text.split(separator: " ")
+        words = TextTools.spaceSeparatedWords(text)
     }
 
     /// The next word, not consumed; nil at the end.
@@ -33,7 +33,10 @@ struct WordScanner {
 
     /// Consumes the first of `phrases` that comes next; false if none does.
     mutating func accept(_ phrases: [String]) -> Bool {
+        // Most phrases differ from the next word in their first byte: test that before comparing words.
+        let firstByte = position < words.count ? words[position].utf8.first : nil
         for phrase in phrases {
+            if let first = phrase.utf8.first, first != firstByte { continue }
             // Compare word by word without splitting the phrase into an array (this runs on every question).
             let utf8 = phrase.utf8
             var wordIndex = position
@@ -41,7 +44,7 @@ struct WordScanner {
             var matched = true
             while start < utf8.endIndex {
                 let end = utf8[start...].firstIndex(of: UInt8(ascii: " ")) ?? utf8.endIndex
-                guard wordIndex < words.count, words[wordIndex].utf8.elementsEqual(utf8[start..<end]) else {
+                guard wordIndex < words.count, TextTools.sameBytes(words[wordIndex].utf8, utf8[start..<end]) else {
                     matched = false
                     break
                 }
@@ -136,6 +139,11 @@ extension Substring {
             }
             return false
         }
-        return found ?? utf8.contains(needleBytes.first!) && String(self).contains(needle)
+        guard let found else { return utf8.contains(needleBytes.first!) && String(self).contains(needle) }
+        guard found else { return false }
+        // The bytes are there; the characters must be too. When every character is one scalar, an ASCII needle
+        // found as bytes is found as characters (the search below compares characters).
+        if needleBytes.allSatisfy({ $0 < 0x80 }) && TextTools.charactersAreScalars(self) { return true }
+        return String(self).contains(needle)
     }
 }

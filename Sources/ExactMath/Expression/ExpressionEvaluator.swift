@@ -79,6 +79,8 @@ public enum ExpressionEvaluator {
     // MARK: - The tree walk
 
     private static func value(of expr: Expr, steps: inout [Step]?) throws(ExpressionError) -> ExactValue {
+        // Unary and binary operations, the common case, keep their operands in locals (no arrays); the result of
+        // each operation is recorded as a step after its operands' steps.
         switch expr {
         case .number(let value):
             return .rational(value)
@@ -88,22 +90,40 @@ public enum ExpressionEvaluator {
             return .exact(ExactTerm(.one, ePower: .one))
         case .variable(let name):
             throw ExpressionError(message: "'\(name)' has no value here", reason: .unsupported)
-        default:
-            break
+        case .negate(let a), .factorial(let a), .percent(let a):
+            let operand = try value(of: a, steps: &steps)
+            let result = try applyUnary(expr, operand)
+            if steps != nil {
+                let reduced = replacingOperand(of: expr, with: shown(a, operand))
+                steps!.append(Step(original: expr, reduced: reduced, value: result))
+            }
+            return result
+        case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b), .divide(let a, let b),
+            .power(let a, let b):
+            let left = try value(of: a, steps: &steps)
+            let right = try value(of: b, steps: &steps)
+            let result = try applyBinary(expr, left, right)
+            if steps != nil {
+                let reduced = replacingOperands(of: expr, with: shown(a, left), shown(b, right))
+                steps!.append(Step(original: expr, reduced: reduced, value: result))
+            }
+            return result
+        case .function(let function, let arguments):
+            var operands: [ExactValue] = []
+            operands.reserveCapacity(arguments.count)
+            for argument in arguments { operands.append(try value(of: argument, steps: &steps)) }
+            let result = try ExactFunctions.apply(function, operands, text: { ExpressionPrinter.text(expr) })
+            if steps != nil {
+                let reduced = Expr.function(function, zip(arguments, operands).map { shown($0, $1) })
+                steps!.append(Step(original: expr, reduced: reduced, value: result))
+            }
+            return result
         }
-        var operands: [ExactValue] = []
-        let children = childExpressions(of: expr)
-        for child in children { operands.append(try value(of: child, steps: &steps)) }
-        let result = try apply(expr, operands)
-        if steps != nil {
-            let reduced = replacingChildren(
-                of: expr,
-                with: zip(children, operands).map { child, value in
-                    isLiteral(child) ? child : expression(for: value) ?? child
-                })
-            steps!.append(Step(original: expr, reduced: reduced, value: result))
-        }
-        return result
+    }
+
+    /// An operand as a step shows it: as written when it already reads as a value, else its value when exact.
+    private static func shown(_ operand: Expr, _ value: ExactValue) -> Expr {
+        isLiteral(operand) ? operand : expression(for: value) ?? operand
     }
 
     /// Operands that already read as values ("25%", "−3") are shown as written in the steps.
@@ -114,55 +134,47 @@ public enum ExpressionEvaluator {
         }
     }
 
-    private static func childExpressions(of expr: Expr) -> [Expr] {
+    /// `expr` (a unary operation) with its operand replaced.
+    private static func replacingOperand(of expr: Expr, with operand: Expr) -> Expr {
         switch expr {
-        case .number, .variable, .constant: return []
-        case .negate(let a), .factorial(let a), .percent(let a): return [a]
-        case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b), .divide(let a, let b),
-            .power(let a, let b):
-            return [a, b]
-        case .function(_, let arguments): return arguments
+        case .negate: return .negate(operand)
+        case .factorial: return .factorial(operand)
+        default: return .percent(operand)
         }
     }
 
-    private static func replacingChildren(of expr: Expr, with children: [Expr]) -> Expr {
+    /// `expr` (a binary operation) with its operands replaced.
+    private static func replacingOperands(of expr: Expr, with a: Expr, _ b: Expr) -> Expr {
         switch expr {
-        case .number, .variable, .constant: return expr
-        case .negate: return .negate(children[0])
-        case .factorial: return .factorial(children[0])
-        case .percent: return .percent(children[0])
-        case .add: return .add(children[0], children[1])
-        case .subtract: return .subtract(children[0], children[1])
-        case .multiply: return .multiply(children[0], children[1])
-        case .divide: return .divide(children[0], children[1])
-        case .power: return .power(children[0], children[1])
-        case .function(let function, _): return .function(function, children)
+        case .add: return .add(a, b)
+        case .subtract: return .subtract(a, b)
+        case .multiply: return .multiply(a, b)
+        case .divide: return .divide(a, b)
+        default: return .power(a, b)
         }
     }
 
-    private static func apply(_ expr: Expr, _ operands: [ExactValue]) throws(ExpressionError) -> ExactValue {
+    /// The value of a unary operation (negate, factorial, percent) on its operand's value.
+    private static func applyUnary(_ expr: Expr, _ operand: ExactValue) throws(ExpressionError) -> ExactValue {
         let text = { ExpressionPrinter.text(expr) }
         switch expr {
-        case .negate:
-            return try ExactArithmetic.negate(operands[0], text: text)
-        case .add:
-            return try ExactArithmetic.add(operands[0], operands[1], text: text)
-        case .subtract:
-            return try ExactArithmetic.add(operands[0], try ExactArithmetic.negate(operands[1], text: text), text: text)
-        case .multiply:
-            return try ExactArithmetic.multiply(operands[0], operands[1], text: text)
-        case .divide:
-            return try ExactArithmetic.divide(operands[0], operands[1], text: text)
-        case .power:
-            return try ExactArithmetic.power(operands[0], operands[1], text: text)
-        case .percent:
-            return try ExactArithmetic.multiply(operands[0], .rational(Rational(1, 100)), text: text)
-        case .factorial:
-            return try ExactFunctions.factorial(operands[0])
-        case .function(let function, _):
-            return try ExactFunctions.apply(function, operands, text: text)
-        case .number, .variable, .constant:
-            throw ExpressionError(message: "nothing to evaluate")
+        case .negate: return try ExactArithmetic.negate(operand, text: text)
+        case .factorial: return try ExactFunctions.factorial(operand)
+        default: return try ExactArithmetic.multiply(operand, .rational(Rational(1, 100)), text: text)
+        }
+    }
+
+    /// The value of a binary operation (add, subtract, multiply, divide, power) on its operands' values.
+    private static func applyBinary(_ expr: Expr, _ a: ExactValue, _ b: ExactValue) throws(ExpressionError)
+        -> ExactValue
+    {
+        let text = { ExpressionPrinter.text(expr) }
+        switch expr {
+        case .add: return try ExactArithmetic.add(a, b, text: text)
+        case .subtract: return try ExactArithmetic.add(a, try ExactArithmetic.negate(b, text: text), text: text)
+        case .multiply: return try ExactArithmetic.multiply(a, b, text: text)
+        case .divide: return try ExactArithmetic.divide(a, b, text: text)
+        default: return try ExactArithmetic.power(a, b, text: text)
         }
     }
 }

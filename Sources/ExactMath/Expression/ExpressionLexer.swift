@@ -45,6 +45,9 @@ internal struct ExpressionLexer {
 
     private init(scalars: [Unicode.Scalar]) {
         self.scalars = scalars
+        // One allocation each instead of several as the arrays grow: there are never more tokens than scalars.
+        tokens.reserveCapacity(scalars.count)
+        offsets.reserveCapacity(scalars.count)
     }
 
     private func peek(_ ahead: Int = 0) -> Unicode.Scalar? {
@@ -142,10 +145,8 @@ internal struct ExpressionLexer {
     /// makes a mixed number ("1½").
     private mutating func lexNumber() throws(ExpressionError) -> Rational {
         let start = index
-        var text = ""
         var groupLength = 0
         while ExpressionLexer.isDigit(peek()) {
-            text.unicodeScalars.append(peek()!)
             groupLength += 1
             index += 1
         }
@@ -156,41 +157,55 @@ internal struct ExpressionLexer {
             while peek() == ",", ExpressionLexer.isDigit(peek(1)), ExpressionLexer.isDigit(peek(2)),
                 ExpressionLexer.isDigit(peek(3)), !ExpressionLexer.isDigit(peek(4))
             {
-                for offset in 1...3 { text.unicodeScalars.append(peek(offset)!) }
                 index += 4
             }
         }
+        let integerEnd = index
         if peek() == ".", ExpressionLexer.isDigit(peek(1)) {
-            text.append(".")
             index += 1
-            while ExpressionLexer.isDigit(peek()) {
-                text.unicodeScalars.append(peek()!)
-                index += 1
-            }
+            while ExpressionLexer.isDigit(peek()) { index += 1 }
         }
+        let fractionEnd = index
         if peek() == "e" || peek() == "E" {
             let signed = peek(1) == "-" || peek(1) == "+"
             if ExpressionLexer.isDigit(peek(signed ? 2 : 1)) {
-                text.append("e")
-                index += 1
-                if signed {
-                    text.unicodeScalars.append(peek()!)
-                    index += 1
-                }
-                while ExpressionLexer.isDigit(peek()) {
-                    text.unicodeScalars.append(peek()!)
-                    index += 1
-                }
+                index += signed ? 2 : 1
+                while ExpressionLexer.isDigit(peek()) { index += 1 }
             }
         }
-        guard var value = Rational(decimal: Substring(text)) else {
-            throw ExpressionError(message: "number '\(text)' is out of range", offset: start)
+        var value: Rational
+        if index == fractionEnd, let small = smallDecimal(start..<integerEnd, fraction: integerEnd..<fractionEnd) {
+            value = small
+        } else {
+            // The digits without their thousands separators: "1,000.5e3" reads as "1000.5e3".
+            var text = ""
+            for scalar in scalars[start..<index] where scalar != "," {
+                text.unicodeScalars.append(scalar == "E" ? "e" : scalar)
+            }
+            guard let parsed = Rational(decimal: Substring(text)) else {
+                throw ExpressionError(message: "number '\(text)' is out of range", offset: start)
+            }
+            value = parsed
         }
         if let next = peek(), "½⅓⅔¼¾⅕⅛".unicodeScalars.contains(next), value.isInteger {
             index += 1
             value += ExpressionLexer.vulgarFraction(next)
         }
         return value
+    }
+
+    /// The value of a number without an exponent whose digits (integer part with its thousands separators, then the
+    /// fraction after the point) number at most 18: the value `Rational(decimal:)` gives, without building its text.
+    private func smallDecimal(_ integer: Range<Int>, fraction: Range<Int>) -> Rational? {
+        // The fraction range starts at the decimal point, when there is one.
+        let fractionDigits = fraction.isEmpty ? 0 : fraction.count - 1
+        var digitCount = fractionDigits
+        for scalar in scalars[integer] where scalar != "," { digitCount += 1 }
+        guard digitCount <= 18 else { return nil }
+        var value = 0
+        for scalar in scalars[integer] where scalar != "," { value = value * 10 + Int(scalar.value - 0x30) }
+        for scalar in scalars[fraction].dropFirst() { value = value * 10 + Int(scalar.value - 0x30) }
+        return fractionDigits == 0 ? Rational(BigInt(value)) : Rational(BigInt(value), BigInt(10).power(fractionDigits))
     }
 
     /// A run of letters; "log" may carry a base written log₂, log_2, log_{2}, log2 or log10.

@@ -10,7 +10,7 @@ public enum ExpressionParser {
     /// multi-argument call). A letter "x" that is not one of `variables` is read as the multiplication sign.
     public static func parse(_ text: Substring, variables: Set<Character> = ["x"]) throws(ExpressionError) -> Expr {
         let (tokens, offsets) = try ExpressionLexer.tokenize(text)
-        var parser = Parser(tokens: tokens, offsets: offsets, end: text.count, variables: variables)
+        var parser = Parser(tokens: tokens, offsets: offsets, text: text, variables: variables)
         return try parser.parseWhole()
     }
 }
@@ -20,14 +20,15 @@ public enum ExpressionParser {
 private struct Parser {
     let tokens: [ExpressionToken]
     let offsets: [Int]
-    let end: Int
+    /// The text parsed; its length in characters is the offset of errors at its end.
+    let text: Substring
     let variables: Set<Character>
     var position = 0
 
-    init(tokens: [ExpressionToken], offsets: [Int], end: Int, variables: Set<Character>) {
+    init(tokens: [ExpressionToken], offsets: [Int], text: Substring, variables: Set<Character>) {
         self.tokens = tokens
         self.offsets = offsets
-        self.end = end
+        self.text = text
         self.variables = variables
     }
 
@@ -36,7 +37,7 @@ private struct Parser {
     var depth = 0
 
     var current: ExpressionToken? { position < tokens.count ? tokens[position] : nil }
-    var offset: Int { position < offsets.count ? offsets[position] : end }
+    var offset: Int { position < offsets.count ? offsets[position] : text.count }
 
     func error(_ message: String) -> ExpressionError { ExpressionError(message: message, offset: offset) }
 

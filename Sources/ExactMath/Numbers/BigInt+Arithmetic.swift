@@ -119,6 +119,11 @@ extension BigInt {
     public func shiftedRight(by bits: Int) -> BigInt {
         precondition(bits >= 0)
         if bits == 0 { return self }
+        if case .small(let x) = storage {
+            // |x| >> bits is below 2^63 for bits ≥ 1, so the result fits in `Int`.
+            let shifted = bits >= UInt.bitWidth ? 0 : Int(x.magnitude >> UInt(bits))
+            return BigInt(x < 0 ? -shifted : shifted)
+        }
         let (negative, magnitude) = signAndMagnitude
         return BigInt(negative: negative, magnitude: Magnitude.shiftRight(magnitude, bits))
     }

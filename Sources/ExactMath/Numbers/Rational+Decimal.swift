@@ -65,6 +65,17 @@ extension Rational {
 
     /// The number of fraction digits of the exact decimal expansion, or nil when it does not terminate.
     internal var terminatingFractionDigits: Int? {
+        if case .small(let bottom) = denominator.storage {
+            // The same count in machine arithmetic (the denominator is positive).
+            let twos = bottom.trailingZeroBitCount
+            var rest = bottom >> twos
+            var fives = 0
+            while rest % 5 == 0 {
+                rest /= 5
+                fives += 1
+            }
+            return rest == 1 ? Swift.max(twos, fives) : nil
+        }
         let twos = denominator.trailingZeroBitCount
         var rest = denominator.shiftedRight(by: twos)
         var fives = 0
@@ -84,6 +95,7 @@ extension Rational {
     public func decimalString(maxFractionDigits: Int) -> String {
         var digits = Swift.max(0, maxFractionDigits)
         if let exactDigits = terminatingFractionDigits, exactDigits < digits { digits = exactDigits }
+        if let text = machineWordDecimalString(fractionDigits: digits) { return text }
         let scaled = numerator.magnitude * BigInt(10).power(digits)
         var (quotient, remainder) = scaled.quotientAndRemainder(dividingBy: denominator)
         if remainder.shiftedLeft(by: 1) >= denominator { quotient += 1 }
@@ -97,5 +109,19 @@ extension Rational {
         }
         if numerator.signum < 0 && !quotient.isZero { text = "-" + text }
         return text
+    }
+
+    /// `decimalString` for values whose numerator, scaled by 10^fractionDigits, fits in a `UInt`: the same text
+    /// computed in machine arithmetic; nil when it does not fit.
+    private func machineWordDecimalString(fractionDigits digits: Int) -> String? {
+        guard digits < DecimalText.powersOfTen.count, let top = numerator.asInt, let bottom = denominator.asInt
+        else { return nil }
+        let (scaled, overflow) = top.magnitude.multipliedReportingOverflow(by: DecimalText.powersOfTen[digits])
+        guard !overflow else { return nil }
+        let divisor = UInt(bottom)
+        var quotient = scaled / divisor
+        // remainder < divisor ≤ Int.max, so doubling it cannot overflow; a divisor of 1 leaves no remainder.
+        if (scaled % divisor) << 1 >= divisor { quotient += 1 }
+        return DecimalText.string(negative: top < 0 && quotient != 0, scaled: quotient, fractionDigits: digits)
     }
 }

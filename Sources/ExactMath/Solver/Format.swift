@@ -8,6 +8,21 @@ public enum NumberStyle: Sendable {
     /// `.decimal` when `text` contains a decimal number ("3.7", ".5"), `.fraction` when it contains a fraction of
     /// digits ("1/3"), otherwise `fallback`.
     public static func of(_ text: Substring, fallback: NumberStyle = .fraction) -> NumberStyle {
+        guard TextTools.charactersAreScalars(text) else { return ofCharacters(text, fallback: fallback) }
+        var previous = UInt8(ascii: " ")
+        var sawFraction = false
+        for byte in text.utf8 {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                if previous == UInt8(ascii: ".") { return .decimal }
+                if previous == UInt8(ascii: "/") { sawFraction = true }
+            }
+            previous = byte
+        }
+        return sawFraction ? .fraction : fallback
+    }
+
+    /// `of` compared character by character, for text where a character may span several scalars.
+    private static func ofCharacters(_ text: Substring, fallback: NumberStyle) -> NumberStyle {
         var previous: Character = " "
         var sawFraction = false
         var iterator = text.makeIterator()
@@ -27,13 +42,37 @@ public enum Format {
 
     /// The person-readable text of an answer: the working lines, a blank line, then "Answer: <answer>".
     public static func text(working: [String], answer: String) -> String {
-        working.isEmpty ? "Answer: \(answer)" : working.joined(separator: "\n") + "\n\nAnswer: " + answer
+        guard !working.isEmpty else { return "Answer: " + answer }
+        // Built in one buffer of the final size.
+        let answerLead = "\n\nAnswer: "
+        var length = working.count - 1 + answerLead.utf8.count + answer.utf8.count
+        for line in working { length += line.utf8.count }
+        var text = ""
+        text.reserveCapacity(length)
+        for (index, line) in working.enumerated() {
+            if index > 0 { text += "\n" }
+            text += line
+        }
+        text += answerLead
+        text += answer
+        return text
     }
 
     /// Replaces ASCII hyphen-minus signs with "−" (U+2212).
     public static func unicodeMinus(_ text: String) -> String {
-        guard text.contains("-") else { return text }
-        return String(text.map { $0 == "-" ? "−" : $0 })
+        // A "-" character is a "-" byte; in ASCII text every "-" byte is one (no combining marks can follow).
+        guard text.utf8.contains(UInt8(ascii: "-")) else { return text }
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return String(text.map { $0 == "-" ? "−" : $0 }) }
+        var result = ""
+        result.reserveCapacity(text.utf8.count + 2)
+        var start = text.utf8.startIndex
+        while let dash = text.utf8[start...].firstIndex(of: UInt8(ascii: "-")) {
+            result += text[start..<dash]
+            result += minus
+            start = text.utf8.index(after: dash)
+        }
+        result += text[start...]
+        return result
     }
 
     /// An expression as a person typed it, shown with math symbols: "x^2 - 3*x" -> "x² − 3×x".

@@ -96,6 +96,85 @@ enum TextTools {
         return letters
     }
 
+    /// True when every character of `text` is one Unicode scalar that is not canonically equivalent to any other
+    /// single scalar: then comparing characters with ASCII ones gives the same answers as comparing UTF-8 bytes, so
+    /// hot paths may scan bytes. Conservative: true for ASCII without carriage returns plus Latin-1 and Latin
+    /// letters (U+0080–U+02FF), π, punctuation, super- and subscripts, currency signs, number forms, arrows and math
+    /// operators (U+2010–U+205F, U+2070–U+20CF, U+2150–U+2BFF); false as soon as anything else (a combining mark,
+    /// a joiner, an emoji selector, CR before LF) could merge scalars into one character.
+    static func charactersAreScalars(_ text: Substring) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { charactersAreScalars($0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { charactersAreScalars($0) }
+    }
+
+    private static func charactersAreScalars(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                if lead == 0x0D { return false }
+                index += 1
+            } else if lead >= 0xC2 && lead <= 0xDF && index + 1 < bytes.count {
+                let scalar = UInt32(lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
+                guard scalar < 0x300 || scalar == 0x3C0 else { return false }
+                index += 2
+            } else if lead >= 0xE0 && lead <= 0xEF && index + 2 < bytes.count {
+                let scalar =
+                    UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                guard
+                    (0x2010..<0x2060).contains(scalar) || (0x2070..<0x20D0).contains(scalar)
+                        || (0x2150..<0x2C00).contains(scalar)
+                else { return false }
+                index += 3
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// True when `text` begins with the bytes of `prefix` (a plain byte comparison: no allocation, no Unicode rules).
+    static func bytes(_ text: Substring.UTF8View, startWith prefix: [UInt8]) -> Bool {
+        var index = text.startIndex
+        for byte in prefix {
+            guard index < text.endIndex, text[index] == byte else { return false }
+            index = text.index(after: index)
+        }
+        return true
+    }
+
+    /// True when the two texts have the same UTF-8 bytes (lengths first, then byte by byte).
+    static func sameBytes(_ a: Substring.UTF8View, _ b: Substring.UTF8View) -> Bool {
+        guard a.count == b.count else { return false }
+        var i = a.startIndex
+        var j = b.startIndex
+        while i < a.endIndex {
+            guard a[i] == b[j] else { return false }
+            i = a.index(after: i)
+            j = b.index(after: j)
+        }
+        return true
+    }
+
+    /// The space-separated words of `text`, as `text.split(separator: " ")` gives them, found by scanning bytes
+    /// when every character is one scalar.
+    static func spaceSeparatedWords(_ text: Substring) -> [Substring] {
+        guard charactersAreScalars(text) else { return text.split(separator: " ") }
+        var words: [Substring] = []
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            guard utf8[index] != UInt8(ascii: " ") else {
+                index = utf8.index(after: index)
+                continue
+            }
+            let start = index
+            while index < utf8.endIndex, utf8[index] != UInt8(ascii: " ") { index = utf8.index(after: index) }
+            words.append(text[start..<index])
+        }
+        return words
+    }
+
     /// Splits `text` at each occurrence of `separator`.
     static func split(_ text: Substring, by separator: String) -> [Substring] {
         var parts: [Substring] = []
