@@ -25,6 +25,14 @@ final class BenchBroker {
 
     var stateDirectory: String { directory + "/state" }
 
+    /// CPU time the broker has used so far, in microseconds (from /proc/<pid>/schedstat; mosquitto is one thread).
+    var cpuMicros: Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/schedstat", encoding: .utf8),
+            let nanos = text.split(separator: " ").first.flatMap({ Double($0) })
+        else { return .nan }
+        return nanos / 1e3
+    }
+
     func stop() {
         // SIGKILL: children of Swift's threads inherit a mask that blocks SIGTERM; the broker keeps nothing.
         kill(process.processIdentifier, SIGKILL)

@@ -153,6 +153,22 @@ func requester(port: Int, base: String) async throws -> Requester {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
+/// CPU time this process has used so far (every thread: requesters, responders, the daemon), in microseconds.
+func processCPUMicros() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let user = Double(usage.ru_utime.tv_sec) * 1e6 + Double(usage.ru_utime.tv_usec)
+    return user + Double(usage.ru_stime.tv_sec) * 1e6 + Double(usage.ru_stime.tv_usec)
+}
+
+/// Runs `body` and adds the CPU it cost this process and the broker to `total`.
+func measuringCPU<T>(_ broker: BenchBroker, into total: inout Double, _ body: () async throws -> T) async rethrows -> T {
+    let before = processCPUMicros() + broker.cpuMicros
+    let result = try await body()
+    total += processCPUMicros() + broker.cpuMicros - before
+    return result
+}
+
 /// The request path: in-process math, then `ask` round trips through mosquitto against an echo responder.
 func runRequestPathBenchmark() async throws {
     let math = benchMathInProcess()
@@ -178,17 +194,23 @@ func runRequestPathBenchmark() async throws {
 
     var echoSeq = Samples(), councilSeq = Samples(), echoConc = Samples(), councilConc = Samples()
     var echoSeqRate: [Double] = [], councilSeqRate: [Double] = [], echoRate: [Double] = [], councilRate: [Double] = []
+    var echoCPU = 0.0, councilCPU = 0.0
     for _ in 0..<rounds {
         let (es, er) = try await sequential(echoClient, count: sequentialPerRound)
         let (cs, cr) = try await sequential(councilClient, count: sequentialPerRound)
         echoSeq.append(contentsOf: es); councilSeq.append(contentsOf: cs)
         echoSeqRate.append(er); councilSeqRate.append(cr)
-        let (ec, ecr) = try await concurrent(echoClient, count: concurrentPerRound, width: inFlight)
-        let (cc, ccr) = try await concurrent(councilClient, count: concurrentPerRound, width: inFlight)
+        let (ec, ecr) = try await measuringCPU(broker, into: &echoCPU) {
+            try await concurrent(echoClient, count: concurrentPerRound, width: inFlight)
+        }
+        let (cc, ccr) = try await measuringCPU(broker, into: &councilCPU) {
+            try await concurrent(councilClient, count: concurrentPerRound, width: inFlight)
+        }
         echoConc.append(contentsOf: ec); councilConc.append(contentsOf: cc)
         echoRate.append(ecr); councilRate.append(ccr)
     }
 
+    let totalConcurrent = Double(rounds * concurrentPerRound)
     print(
         """
 
@@ -200,6 +222,7 @@ func runRequestPathBenchmark() async throws {
         \(inFlight) in flight p50      \(format(echoConc.percentile(50))) µs      \(format(councilConc.percentile(50))) µs      \(format(councilConc.percentile(50) / echoConc.percentile(50), 2))x
         \(inFlight) in flight p99      \(format(echoConc.percentile(99))) µs      \(format(councilConc.percentile(99))) µs      \(format(councilConc.percentile(99) / echoConc.percentile(99), 2))x
         \(inFlight) in flight req/s    \(format(median(echoRate), 0))          \(format(median(councilRate), 0))          \(format(median(councilRate) / median(echoRate), 2))x   (target ≥ 0.8x)
+        \(inFlight) in flight CPU/req  \(format(echoCPU / totalConcurrent))          \(format(councilCPU / totalConcurrent))          \(format(councilCPU / echoCPU, 2))x   (µs of CPU per request: requester, broker and responder together)
         """)
 
     council.trigger()
