@@ -162,7 +162,9 @@ func processCPUMicros() -> Double {
 }
 
 /// Runs `body` and adds the CPU it cost this process and the broker to `total`.
-func measuringCPU<T>(_ broker: BenchBroker, into total: inout Double, _ body: () async throws -> T) async rethrows -> T {
+func measuringCPU<T>(_ broker: BenchBroker, into total: inout Double, _ body: () async throws -> T) async rethrows
+    -> T
+{
     let before = processCPUMicros() + broker.cpuMicros
     let result = try await body()
     total += processCPUMicros() + broker.cpuMicros - before

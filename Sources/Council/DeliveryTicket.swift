@@ -37,6 +37,16 @@ final class DeliveryTicket: Sendable {
         if let id { writer.acknowledged(id) }
     }
 
+    /// Closes the ticket if the broker already acknowledged the reply, so that the commit about to run records the
+    /// request done at once; a later `assign` then does nothing. Returns whether it did (journal writer).
+    func closeIfDelivered() -> Bool {
+        state.withLock { state in
+            guard case .delivered = state else { return false }
+            state = .closed
+            return true
+        }
+    }
+
     /// The journal commit assigned the request its id (journal writer).
     func assign(_ id: Int64) {
         let ready = state.withLock { state in

@@ -53,6 +53,9 @@ public final class Journal: Sendable {
         public var entry: JournalEntry
         /// The payload's `transaction` field, part of the dedupe key.
         public var transaction: String?
+        /// The request was answered and the broker acknowledged the reply before it was recorded: it is recorded
+        /// done at once, with no later update.
+        public var isDelivered = false
 
         /// Creates an arrival.
         public init(_ entry: JournalEntry, transaction: String?) {
@@ -76,7 +79,8 @@ public final class Journal: Sendable {
             let values: [SQLValue] = [
                 .text(entry.op), .text(entry.topic), .blob(entry.payload), .text(entry.replyTopic),
                 entry.correlationData.sqlValue, key.sqlValue, .integer(entry.receivedAtMillis),
-                entry.expiresAtMillis.sqlValue,
+                entry.expiresAtMillis.sqlValue, .text(arrival.isDelivered ? "done" : "pending"),
+                arrival.isDelivered ? .integer(nowMillis) : .null,
             ]
             return (key, values)
         }
@@ -127,8 +131,8 @@ public final class Journal: Sendable {
     /// Inserts an entry unless another holds the same dedupe key (then changes nothing).
     private static let insertSQL = """
         INSERT INTO journal (op, topic, payload, reply_topic, correlation_data, dedupe_key,
-                             received_at_ms, expires_at_ms)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                             received_at_ms, expires_at_ms, state, finished_at_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
         """
 

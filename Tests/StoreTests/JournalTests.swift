@@ -221,6 +221,22 @@ struct JournalTests {
         for entry in entries.prefix(3) { #expect(try !isDuplicate(small, entry, nil, at: 2_000 + Self.window)) }
     }
 
+    @Test("an arrival whose reply was already delivered is recorded done, still deduplicates, and is pruned later")
+    func deliveredArrivalIsRecordedDone() throws {
+        var arrival = Journal.Arrival(Self.request("answered"), transaction: nil)
+        arrival.isDelivered = true
+        let pending = Journal.Arrival(Self.request("working"), transaction: nil)
+        let admissions = try journal.record(arrivals: [arrival, pending], done: [], nowMillis: 1_000)
+        let answeredID = try admittedID(admissions[0])
+        let workingID = try admittedID(admissions[1])
+        #expect(try journal.pendingForReplay(nowMillis: 1_001).replay.map(\.id) == [workingID])
+        #expect(try !journal.markDone(id: answeredID, nowMillis: 1_002))  // already done
+        #expect(try journal.admit(Self.request("answered"), transaction: nil, nowMillis: 1_000 + Self.window - 1)
+            == .duplicate)
+        try journal.markDone(id: workingID, nowMillis: 1_003)
+        #expect(try journal.prune(nowMillis: 1_000 + Self.window) == 1)
+    }
+
     @Test("a database without the journal table is reported as not migrated")
     func notMigrated() throws {
         let bare = try Database(path: folder.file("bare.db"))
