@@ -41,4 +41,27 @@ struct ArithmeticGuardTests {
         #expect(PhraseClues("the square of 3").contains(.power))
         #expect(PhraseClues("15% of 240").isDisjoint(with: [.whatAsIn, .relation, .currency, .inOrTo, .modulo]))
     }
+
+    @Test("word operators no longer look like statistics or conversions: 'minus' holds 'min' and 'in'")
+    func wholeWordClues() {
+        #expect(PhraseClues("45 minus 17 plus 3").isDisjoint(with: [.statistic, .inOrTo, .whatAsIn]))
+        #expect(PhraseClues("the largest of 3, 9 and 4").contains(.statistic))
+        #expect(PhraseClues("std dev of 1, 2, 3").contains(.statistic))
+        #expect(!PhraseClues("3 and the sum of 4").contains(.statistic))
+        #expect(PhraseClues("5 km into m").contains(.inOrTo))
+        #expect(PhraseClues("20 of 80 in percent").isSuperset(of: [.whatAsIn, .inOrTo]))
+        #expect(!PhraseClues("2 to-do items").contains(.inOrTo))
+    }
+
+    @Test(
+        "questions whose statistic or conversion word is a whole word are still answered",
+        arguments: [
+            ("the smallest of 3, 9 and 4", "3"), ("min of 7, 2, 5", "2"), ("the sum of 1, 2 and 3", "6"),
+            ("sample variance of 1, 2, 3, 4", "5/3 ≈ 1.666667"), ("convert 5 km into m", "5000 m"),
+            ("2 ft in inches", "24 in"),
+            ("What is 45 minus 17 plus 3?", "31"), ("What is 100 minus 1?", "99"),
+        ])
+    func answeredThroughWholeWords(question: String, expected: String) {
+        #expect(MathSolver.solve(question)?.answer == expected, "\(question)")
+    }
 }

@@ -21,6 +21,23 @@ private func failure(_ text: String) -> ExpressionError? {
 
 @Suite("Expression parser")
 struct ExpressionParserTests {
+    @Test("errors point at the offending character, counted in Unicode scalars")
+    func errorOffsets() {
+        #expect(failure("2 + $")?.offset == 4)
+        #expect(failure("√4 × 3 @")?.offset == 7)
+        #expect(failure("²√8 + ½ # 1")?.offset == 8)
+        #expect(failure("log₂(8) + apples")?.message == "unknown word 'apples'")
+        #expect(failure("log₂(8) + apples")?.offset == 10)
+    }
+
+    @Test("non-ASCII operators, superscripts, subscripts and vulgar fractions read as their ASCII forms")
+    func unicodeSymbols() throws {
+        #expect(try ExpressionParser.parse("7 − 2 ÷ 4 · 3") == ExpressionParser.parse("7 - 2 / 4 * 3"))
+        #expect(try ExpressionParser.parse("1½ × ¼") == .multiply(.number(Rational(3, 2)), .number(Rational(1, 4))))
+        #expect(try ExpressionParser.parse("LOG₁₀(100)") == ExpressionParser.parse("log_10(100)"))
+        #expect(try ExpressionParser.parse("Log2(8)") == .function(.log, [.number(2), .number(8)]))
+    }
+
     @Test("precedence, associativity and postfix operators")
     func structure() throws {
         #expect(try ExpressionParser.parse("1 + 2 × 3") == .add(.number(1), .multiply(.number(2), .number(3))))
@@ -84,6 +101,18 @@ struct ExpressionParserTests {
                 try ExpressionParser.parse(Substring(ExpressionPrinter.text(expr)), variables: []) == expr, "\(text)")
         }
         #expect(ExpressionPrinter.text(try ExpressionParser.parse("3.7*8.9-2.1")) == "3.7 × 8.9 − 2.1")
+        // Parentheses only where the structure needs them, decided before each part is written.
+        let printed: [(String, String)] = [
+            ("-(2+3)", "−(2 + 3)"), ("2-(3-4)", "2 − (3 − 4)"), ("(1/3)^2", "(1/3)²"), ("2^(1/2)", "2^(1/2)"),
+            ("5!/(3!*2!)", "5! ÷ (3! × 2!)"), ("25% of 80% of 160", "25% of 80% of 160"), ("2*sqrt(3)", "2√3"),
+            ("log_2(64)", "log₂(64)"), ("gcd(12, 18)", "gcd(12, 18)"), ("(-3)!", "(−3)!"),
+            ("-1/3 * 2", "(−1) ÷ 3 × 2"), ("90°", "90°"), ("³√8", "∛8"), ("2⁻¹ + 1½", "2⁻¹ + 1.5"),
+        ]
+        for (text, expected) in printed {
+            #expect(
+                ExpressionPrinter.text(try ExpressionParser.parse(Substring(text), variables: [])) == expected,
+                "\(text)")
+        }
     }
 }
 

@@ -40,6 +40,18 @@ enum StatisticsPhrases {
         (["sample standard deviation", "sample std dev"], .standardDeviation(sample: true)),
     ]
 
+    /// The first words of all the names, as bytes: `PhraseClues` looks for one where `summary` reads the name.
+    static let leadingWords: [[UInt8]] = {
+        var words: [[UInt8]] = []
+        for (phrases, _) in names {
+            for phrase in phrases {
+                let word = Array(phrase.utf8.prefix { $0 != UInt8(ascii: " ") })
+                if !words.contains(word) { words.append(word) }
+            }
+        }
+        return words
+    }()
+
     /// Words that introduce the list after "of": "the numbers", "the data set", "the following values:".
     private static let listLeads = [
         "the following numbers", "the following values", "the following data", "the following", "the set of numbers",

@@ -4,7 +4,62 @@ public enum ExpressionPrinter {
     /// The expression as text. In `.decimal` style terminating rational literals print as decimals ("0.25"),
     /// in `.fraction` style as fractions ("1/4").
     public static func text(_ expr: Expr, style: NumberStyle = .decimal) -> String {
-        render(expr, style: style).text
+        var text = ""
+        write(expr, style: style, into: &text)
+        return text
+    }
+
+    /// Appends the text of `expr` to `text`: the whole expression is written into one buffer, parentheses decided
+    /// from the binding strength of each part (`level(of:style:)`) before it is written.
+    static func write(_ expr: Expr, style: NumberStyle, into text: inout String) {
+        switch expr {
+        case .number(let value):
+            writeNumber(value, style: style, into: &text)
+        case .variable(let name):
+            text += name
+        case .constant(let constant):
+            text += constant == .pi ? "π" : "e"
+        case .negate(let operand):
+            text += "−"
+            let level = level(of: operand, style: style)
+            write(operand, style: style, into: &text, parenthesised: level == .sum || level == .unary)
+        case .add(let a, let b):
+            write(a, style: style, into: &text)
+            text += " + "
+            write(b, style: style, into: &text, parenthesised: level(of: b, style: style) == .unary)
+        case .subtract(let a, let b):
+            write(a, style: style, into: &text)
+            text += " − "
+            let right = level(of: b, style: style)
+            write(b, style: style, into: &text, parenthesised: right <= .sum || right == .unary)
+        case .multiply(let a, let b):
+            writeProduct(a, b, style: style, into: &text)
+        case .divide(let a, let b):
+            let left = level(of: a, style: style)
+            let right = level(of: b, style: style)
+            let tight = isSimpleNumerator(a) && isSimpleDenominator(b)
+            write(a, style: style, into: &text, parenthesised: left < .product || left == .unary && !tight)
+            text += tight ? "/" : " ÷ "
+            write(b, style: style, into: &text, parenthesised: right <= .product || right == .unary)
+        case .power(let base, let exponent):
+            write(base, style: style, into: &text, parenthesised: level(of: base, style: style) < .atom)
+            if case .number(let value) = exponent, value.isInteger, let n = value.numerator.asInt {
+                text += superscript(n)
+            } else if case .negate(.number(let value)) = exponent, value.isInteger, let n = value.numerator.asInt {
+                text += superscript(-n)
+            } else {
+                text += "^"
+                write(exponent, style: style, into: &text, parenthesised: level(of: exponent, style: style) < .atom)
+            }
+        case .factorial(let operand):
+            write(operand, style: style, into: &text, parenthesised: level(of: operand, style: style) < .atom)
+            text += "!"
+        case .percent(let operand):
+            write(operand, style: style, into: &text, parenthesised: level(of: operand, style: style) < .atom)
+            text += "%"
+        case .function(let function, let arguments):
+            writeCall(function, arguments, style: style, into: &text)
+        }
     }
 
     /// Binding strength of printed text, loosest first.
@@ -13,71 +68,47 @@ public enum ExpressionPrinter {
         static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
     }
 
-    private static func render(_ expr: Expr, style: NumberStyle) -> (text: String, level: Level) {
+    /// How tightly the text `write` gives for `expr` binds, known from its outermost operation.
+    private static func level(of expr: Expr, style: NumberStyle) -> Level {
         switch expr {
-        case .number(let value):
-            return number(value, style: style)
-        case .variable(let name):
-            return (name, .atom)
-        case .constant(let constant):
-            return (constant == .pi ? "π" : "e", .atom)
-        case .negate(let operand):
-            let inner = render(operand, style: style)
-            let needsParentheses = inner.level == .sum || inner.level == .unary
-            return ("−" + wrap(inner, needsParentheses), .unary)
-        case .add(let a, let b):
-            let right = render(b, style: style)
-            return (render(a, style: style).text + " + " + wrap(right, right.level == .unary), .sum)
-        case .subtract(let a, let b):
-            let right = render(b, style: style)
-            return (
-                render(a, style: style).text + " − " + wrap(right, right.level <= .sum || right.level == .unary),
-                .sum
-            )
-        case .multiply(let a, let b):
-            return product(a, b, style: style)
-        case .divide(let a, let b):
-            let left = render(a, style: style)
-            let right = render(b, style: style)
-            let tight = isSimpleNumerator(a) && isSimpleDenominator(b)
-            let leftText = wrap(left, left.level < .product || left.level == .unary && !tight)
-            let rightText = wrap(right, right.level <= .product || right.level == .unary)
-            return (leftText + (tight ? "/" : " ÷ ") + rightText, .product)
-        case .power(let base, let exponent):
-            let baseText = wrap(render(base, style: style), render(base, style: style).level < .atom)
-            if case .number(let value) = exponent, value.isInteger, let n = value.numerator.asInt {
-                return (baseText + superscript(n), .power)
-            }
-            if case .negate(.number(let value)) = exponent, value.isInteger, let n = value.numerator.asInt {
-                return (baseText + superscript(-n), .power)
-            }
-            let exponentText = render(exponent, style: style)
-            return (baseText + "^" + wrap(exponentText, exponentText.level < .atom), .power)
-        case .factorial(let operand):
-            let inner = render(operand, style: style)
-            return (wrap(inner, inner.level < .atom) + "!", .postfix)
-        case .percent(let operand):
-            let inner = render(operand, style: style)
-            return (wrap(inner, inner.level < .atom) + "%", .postfix)
-        case .function(let function, let arguments):
-            return call(function, arguments, style: style)
+        case .number(let value): return numberLevel(value, style: style)
+        case .variable, .constant, .function: return .atom
+        case .negate: return .unary
+        case .add, .subtract: return .sum
+        case .multiply(_, let b): return isDegrees(b) ? .postfix : .product
+        case .divide: return .product
+        case .power: return .power
+        case .factorial, .percent: return .postfix
         }
     }
 
-    private static func wrap(_ rendered: (text: String, level: Level), _ parenthesise: Bool) -> String {
-        parenthesise ? "(" + rendered.text + ")" : rendered.text
+    private static func write(_ expr: Expr, style: NumberStyle, into text: inout String, parenthesised: Bool) {
+        if parenthesised { text += "(" }
+        write(expr, style: style, into: &text)
+        if parenthesised { text += ")" }
     }
 
-    private static func number(_ value: Rational, style: NumberStyle) -> (text: String, level: Level) {
+    private static func numberLevel(_ value: Rational, style: NumberStyle) -> Level {
+        if value.signum < 0 { return .unary }
+        if value.isInteger || style == .decimal && value.terminatesAsDecimal { return .atom }
+        return .product
+    }
+
+    private static func writeNumber(_ value: Rational, style: NumberStyle, into text: inout String) {
         if value.signum < 0 {
-            let magnitude = number(-value, style: style)
-            return ("−" + wrap(magnitude, magnitude.level < .atom), .unary)
+            let magnitude = -value
+            text += "−"
+            let parenthesised = numberLevel(magnitude, style: style) < .atom
+            if parenthesised { text += "(" }
+            writeNumber(magnitude, style: style, into: &text)
+            if parenthesised { text += ")" }
+        } else if value.isInteger {
+            text += value.numerator.description
+        } else if style == .decimal && value.terminatesAsDecimal {
+            text += value.decimalString(maxFractionDigits: 64)
+        } else {
+            text += value.description
         }
-        if value.isInteger { return (value.numerator.description, .atom) }
-        if style == .decimal && value.terminatesAsDecimal {
-            return (value.decimalString(maxFractionDigits: 64), .atom)
-        }
-        return (value.description, .product)
     }
 
     /// True for the factors that read well written against a number: 2π, 2√3, 3x, 2e.
@@ -115,61 +146,94 @@ public enum ExpressionPrinter {
         }
     }
 
-    private static func product(_ a: Expr, _ b: Expr, style: NumberStyle) -> (text: String, level: Level) {
-        if case .divide(.constant(.pi), .number(let degrees)) = b, degrees == 180 {
-            let inner = render(a, style: style)
-            return (wrap(inner, inner.level < .atom) + "°", .postfix)
-        }
-        let left = render(a, style: style)
-        let right = render(b, style: style)
-        if case .percent = a {
-            return (left.text + " of " + wrap(right, right.level < .product || right.level == .unary), .product)
-        }
-        if isJuxtaposable(b), left.level == .atom || left.level == .power {
-            if case .number = a {
-                return (left.text + right.text, .product)
-            }
-            if isJuxtaposable(a) { return (left.text + right.text, .product) }
-        }
-        let leftText = wrap(left, left.level < .product)
-        let rightText = wrap(right, right.level < .product || right.level == .unary)
-        return (leftText + " × " + rightText, .product)
+    /// "x × π/180": an angle in degrees, printed "x°".
+    private static func isDegrees(_ expr: Expr) -> Bool {
+        if case .divide(.constant(.pi), .number(let degrees)) = expr, degrees == 180 { return true }
+        return false
     }
 
-    private static func call(_ function: MathFunction, _ arguments: [Expr], style: NumberStyle)
-        -> (text: String, level: Level)
-    {
-        let rendered = arguments.map { render($0, style: style) }
-        let list = rendered.map(\.text).joined(separator: ", ")
+    private static func writeProduct(_ a: Expr, _ b: Expr, style: NumberStyle, into text: inout String) {
+        let left = level(of: a, style: style)
+        if isDegrees(b) {
+            write(a, style: style, into: &text, parenthesised: left < .atom)
+            text += "°"
+            return
+        }
+        let right = level(of: b, style: style)
+        if case .percent = a {
+            write(a, style: style, into: &text)
+            text += " of "
+            write(b, style: style, into: &text, parenthesised: right < .product || right == .unary)
+            return
+        }
+        if isJuxtaposable(b), left == .atom || left == .power {
+            var juxtaposed = false
+            if case .number = a { juxtaposed = true }
+            if juxtaposed || isJuxtaposable(a) {
+                write(a, style: style, into: &text)
+                write(b, style: style, into: &text)
+                return
+            }
+        }
+        write(a, style: style, into: &text, parenthesised: left < .product)
+        text += " × "
+        write(b, style: style, into: &text, parenthesised: right < .product || right == .unary)
+    }
+
+    private static func writeCall(
+        _ function: MathFunction, _ arguments: [Expr], style: NumberStyle,
+        into text: inout String
+    ) {
         switch function {
         case .sqrt, .cbrt:
-            let sign = function == .sqrt ? "√" : "∛"
-            let operand = rendered[0]
-            return (sign + wrap(operand, operand.level < .postfix), .atom)
+            text += function == .sqrt ? "√" : "∛"
+            write(
+                arguments[0], style: style, into: &text,
+                parenthesised: level(of: arguments[0], style: style) < .postfix)
         case .root:
-            let operand = rendered[1]
-            var index = "(" + rendered[0].text + ")"
             if case .number(let n) = arguments[0], n.isInteger, let value = n.numerator.asInt, value > 0 {
-                index = superscript(value)
+                text += superscript(value)
+            } else {
+                write(arguments[0], style: style, into: &text, parenthesised: true)
             }
-            return (index + "√" + wrap(operand, operand.level < .postfix), .atom)
+            text += "√"
+            write(
+                arguments[1], style: style, into: &text,
+                parenthesised: level(of: arguments[1], style: style) < .postfix)
         case .log:
-            var base = "_(" + rendered[0].text + ")"
+            text += "log"
             if case .number(let b) = arguments[0], b.isInteger, let value = b.numerator.asInt, value > 0 {
-                base = subscriptDigits(value)
+                text += subscriptDigits(value)
+            } else {
+                text += "_"
+                write(arguments[0], style: style, into: &text, parenthesised: true)
             }
-            return ("log" + base + "(" + rendered[1].text + ")", .atom)
+            write(arguments[1], style: style, into: &text, parenthesised: true)
         case .log10:
-            return ("log₁₀(" + list + ")", .atom)
+            writeList(arguments, style: style, into: &text, opening: "log₁₀(", closing: ")")
         case .abs:
-            return ("|" + list + "|", .atom)
+            writeList(arguments, style: style, into: &text, opening: "|", closing: "|")
         case .nCr:
-            return ("C(" + list + ")", .atom)
+            writeList(arguments, style: style, into: &text, opening: "C(", closing: ")")
         case .nPr:
-            return ("P(" + list + ")", .atom)
+            writeList(arguments, style: style, into: &text, opening: "P(", closing: ")")
         case .ln, .exp, .gcd, .lcm, .sin, .cos, .tan:
-            return (function.rawValue + "(" + list + ")", .atom)
+            text += function.rawValue
+            writeList(arguments, style: style, into: &text, opening: "(", closing: ")")
         }
+    }
+
+    /// The arguments separated by ", " between `opening` and `closing`.
+    private static func writeList(
+        _ arguments: [Expr], style: NumberStyle, into text: inout String,
+        opening: String, closing: String
+    ) {
+        text += opening
+        for (index, argument) in arguments.enumerated() {
+            if index > 0 { text += ", " }
+            write(argument, style: style, into: &text)
+        }
+        text += closing
     }
 
     /// Superscript digits with a superscript minus: -1 → "⁻¹".

@@ -28,11 +28,42 @@ enum QuestionNormalizer {
     /// Lower-cases, folds Unicode spaces to one ASCII space, dashes used as minus signs to "-", typographic quotes
     /// to ASCII, keeps single newlines (they separate equations) and trims the ends.
     static func fold(_ text: String) -> [UInt8] {
+        var folded = FoldedBytes(capacity: text.utf8.count)
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    folded.add(ascii: byte)
+                    index += 1
+                } else if let (scalar, length) = TextTools.scalar(in: bytes, at: index) {
+                    folded.add(scalar)
+                    index += length
+                } else {
+                    index += 1
+                }
+            }
+        }
+        if done == nil {
+            for scalar in text.unicodeScalars {
+                if scalar.value < 0x80 { folded.add(ascii: UInt8(scalar.value)) } else { folded.add(scalar) }
+            }
+        }
+        return folded.bytes
+    }
+
+    /// The folded bytes as they are built: spaces and newlines are held back until a byte follows them, so that
+    /// runs fold to one and the ends come out trimmed.
+    private struct FoldedBytes {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
         var pendingSpace = false
         var pendingNewline = false
-        func emit(_ byte: UInt8) {
+
+        init(capacity: Int) {
+            bytes.reserveCapacity(capacity)
+        }
+
+        mutating func emit(_ byte: UInt8) {
             if !bytes.isEmpty {
                 if pendingNewline {
                     bytes.append(newline)
@@ -44,19 +75,19 @@ enum QuestionNormalizer {
             pendingNewline = false
             bytes.append(byte)
         }
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            if value < 0x80 {
-                let byte = UInt8(value)
-                switch byte {
-                case 0x0A, 0x0D: pendingNewline = true
-                case 0x09, 0x0B, 0x0C, space: pendingSpace = true
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"): emit(byte + 32)
-                default: emit(byte)
-                }
-                continue
+
+        mutating func add(ascii byte: UInt8) {
+            switch byte {
+            case 0x0A, 0x0D: pendingNewline = true
+            case 0x09, 0x0B, 0x0C, space: pendingSpace = true
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): emit(byte + 32)
+            default: emit(byte)
             }
-            switch value {
+        }
+
+        /// A scalar outside ASCII.
+        mutating func add(_ scalar: Unicode.Scalar) {
+            switch scalar.value {
             case 0x2028, 0x2029, 0x85: pendingNewline = true
             case 0x200B, 0x200C, 0x200D, 0xFEFF: break
             case 0x2212, 0x2012, 0xFE63, 0xFF0D: emit(UInt8(ascii: "-"))
@@ -65,7 +96,7 @@ enum QuestionNormalizer {
             default:
                 if scalar.properties.isWhitespace {
                     pendingSpace = true
-                    continue
+                    return
                 }
                 let lower =
                     scalar.properties.changesWhenLowercased
@@ -82,7 +113,6 @@ enum QuestionNormalizer {
                 }
             }
         }
-        return bytes
     }
 
     static let space = UInt8(ascii: " ")
