@@ -21,8 +21,8 @@ final class JournalWriter: Sendable {
     private struct State: ~Copyable {
         var queue: [Queued] = []
         /// Keys of queued (or being written) arrivals, with the sequence number of their arrival, oldest first.
-        var held: [(key: [UInt8], sequence: UInt64)] = []
-        var heldKeys: Set<[UInt8]> = []
+        var held: [(key: HeldKey, sequence: UInt64)] = []
+        var heldKeys: Set<HeldKey> = []
         var nextSequence: UInt64 = 0
         /// Arrivals up to this sequence number are written (or their write failed): their keys may be released.
         var writtenThrough: UInt64 = 0
@@ -58,7 +58,8 @@ final class JournalWriter: Sendable {
     /// the key up in the journal, and releases keys (`releaseWritten`) only between batches: an arrival written
     /// in between is then found one way or the other.
     func holds(_ key: [UInt8]) -> Bool {
-        state.withLock { $0.heldKeys.contains(key) }
+        let key = HeldKey(bytes: key)
+        return state.withLock { $0.heldKeys.contains(key) }
     }
 
     /// Forgets the keys of arrivals already written (the journal has them now). Called by the request loop before it
@@ -81,8 +82,9 @@ final class JournalWriter: Sendable {
             state.nextSequence += 1
             state.queue.append(Queued(arrival: arrival, ticket: ticket, sequence: state.nextSequence))
             if let key {
-                state.held.append((key, state.nextSequence))
-                state.heldKeys.insert(key)
+                let held = HeldKey(bytes: key)
+                state.held.append((held, state.nextSequence))
+                state.heldKeys.insert(held)
             }
             if !answered { state.urgent = true }
         }
@@ -225,5 +227,14 @@ final class JournalWriter: Sendable {
             }
         }
         return Array(admissions[batch.count...])
+    }
+}
+
+/// A dedupe key as a set member, hashed in one call over its bytes (an array of bytes hashes them one call each).
+private struct HeldKey: Hashable {
+    let bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }

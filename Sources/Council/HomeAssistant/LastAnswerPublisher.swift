@@ -9,26 +9,29 @@ public final class LastAnswerPublisher: Sendable {
     /// The shortest time between two publishes.
     public let interval: Duration
     private let publish: @Sendable ([UInt8]) -> Void
-    private let clock = ContinuousClock()
+    private let intervalNanos: Int64
     private let state: Mutex<State>
 
     private struct State {
-        var lastPublished: ContinuousClock.Instant?
+        /// When the last publish happened, monotonic nanoseconds.
+        var lastPublished: Int64?
         var pending: (prompt: String?, data: JSONObject, atMillis: Int64)?
     }
 
     /// Creates a publisher; `publish` sends one payload (retained, QoS 1, to the last-answer topic).
     public init(interval: Duration = .seconds(1), publish: @escaping @Sendable ([UInt8]) -> Void) {
         self.interval = interval
+        let (seconds, attoseconds) = interval.components
+        intervalNanos = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
         self.publish = publish
         state = Mutex(State())
     }
 
     /// Offers an `ask` reply's `data` and its prompt, answered at `answeredAtMillis` (Unix ms).
     public func offer(prompt: String?, data: JSONObject, answeredAtMillis: Int64) {
-        let now = clock.now
+        let now = monotonicNanos()
         let publishNow = state.withLock { state -> Bool in
-            if let last = state.lastPublished, now - last < interval {
+            if let last = state.lastPublished, now - last < intervalNanos {
                 state.pending = (prompt, data, answeredAtMillis)
                 return false
             }
@@ -52,7 +55,7 @@ public final class LastAnswerPublisher: Sendable {
 
     /// Publishes the answer held back, if any.
     public func flush() {
-        let now = clock.now
+        let now = monotonicNanos()
         let pending = state.withLock { state -> (prompt: String?, data: JSONObject, atMillis: Int64)? in
             defer { state.pending = nil }
             if state.pending != nil { state.lastPublished = now }
