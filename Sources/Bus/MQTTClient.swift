@@ -168,16 +168,33 @@ public final class MQTTClient: Sendable {
         }
     }
 
-    /// Queues a message for publishing. `onDelivered` runs (on the network thread; keep it short) once the broker
-    /// acknowledged it (QoS 1/2) or it was written (QoS 0), with `false` if the broker rejected it.
+    /// Queues a message for publishing. `onDelivered` runs once the broker acknowledged it (QoS 1/2) or it was written
+    /// (QoS 0), with `false` if the broker rejected it: on the network thread (keep it short), or on the caller's if
+    /// the acknowledgement came before `publish` returned.
+    ///
+    /// The client's lock is not held while libmosquitto writes the message (a system call), so publishing never makes
+    /// the network thread wait; an acknowledgement that overtakes the callback's registration is kept until then.
     public func publish(_ message: OutboundMessage, onDelivered: (@Sendable (Bool) -> Void)? = nil) throws(BusError) {
-        let rc: Int32 = state.withLock { state in
-            guard state.phase != .stopped else { return -1 }
-            let (rc, mid) = mosquitto.publish(message)
-            if rc == 0, let onDelivered { state.deliveryCallbacks[mid] = onDelivered }
-            return rc
+        let open = state.withLock { state in
+            guard state.phase != .stopped else { return false }
+            if onDelivered != nil { state.registrationsPending += 1 }
+            return true
         }
-        if rc == -1 { throw BusError(.stopped, "the MQTT client was stopped") }
+        guard open else { throw BusError(.stopped, "the MQTT client was stopped") }
+        let (rc, mid) = mosquitto.publish(message)
+        if let onDelivered {
+            let early: Bool? = state.withLock { state in
+                defer {
+                    state.registrationsPending -= 1
+                    if state.registrationsPending == 0 { state.earlyAcknowledgements = [:] }
+                }
+                guard rc == 0 else { return nil }
+                if let delivered = state.earlyAcknowledgements.removeValue(forKey: mid) { return delivered }
+                state.deliveryCallbacks[mid] = onDelivered
+                return nil
+            }
+            if let early { onDelivered(early) }
+        }
         if rc != 0 {
             throw BusError(.library, "publish to \(message.topic): \(Mosquitto.describe(rc))", underlying: rc)
         }
@@ -408,11 +425,17 @@ public final class MQTTClient: Sendable {
     }
 
     fileprivate func didPublish(messageID: Int32, reasonCode: Int32) {
-        let callback = state.withLock { $0.deliveryCallbacks.removeValue(forKey: messageID) }
-        if reasonCode >= 0x80 {
+        let delivered = reasonCode < 0x80
+        let callback = state.withLock { state -> (@Sendable (Bool) -> Void)? in
+            if let callback = state.deliveryCallbacks.removeValue(forKey: messageID) { return callback }
+            // Perhaps the acknowledgement of a message whose publisher has yet to register its callback.
+            if state.registrationsPending > 0 { state.earlyAcknowledgements[messageID] = delivered }
+            return nil
+        }
+        if !delivered {
             logger.warning("the broker rejected a message (reason \(reasonCode))")
         }
-        callback?(reasonCode < 0x80)
+        callback?(delivered)
     }
 
     private func withTimeout<T: Sendable>(
@@ -457,6 +480,10 @@ struct ClientState: ~Copyable {
     var connectWaiters: [UInt64: CheckedContinuation<Result<Void, BusError>, Never>] = [:]
     var subscribeWaiters: [Int32: (UInt64, CheckedContinuation<Result<[Int32], BusError>, Never>)] = [:]
     var deliveryCallbacks: [Int32: @Sendable (Bool) -> Void] = [:]
+    /// Publishes with a delivery callback between their call into libmosquitto and the callback's registration.
+    var registrationsPending = 0
+    /// Acknowledgements that arrived while registrations were pending, by message id (cleared when none is).
+    var earlyAcknowledgements: [Int32: Bool] = [:]
     var stopWaiters: [CheckedContinuation<Void, Never>] = []
     var announcements: [OutboundMessage]
 

@@ -17,17 +17,27 @@ private let libraryInitialised: Bool = {
 
 /// The only owner of a `struct mosquitto *`. Every libmosquitto call Council makes is in this file.
 ///
-/// libmosquitto is used in threaded mode: the network loop runs on one dedicated thread (`loop`) while publish
-/// and subscribe may be called from any thread; the library guards its queues with its own mutexes.
+/// The network loop runs on one dedicated thread (`loop`) while publish and subscribe may be called from any thread;
+/// the library guards its queues and its socket writes with its own mutexes. libmosquitto is left in its default,
+/// unthreaded mode, so a publish writes its packet to the socket on the caller's thread at once; in threaded mode it
+/// would only queue it and wake the network thread to write it, a thread hop on every reply. `loop` is our own, so
+/// that the network thread is not woken for packets already written (see `loop`).
 final class Mosquitto: @unchecked Sendable {  // the handle is only passed to libmosquitto's thread-safe calls
     private let handle: OpaquePointer
     private let delegate: MosquittoDelegate
     let protocolVersion: MQTTProtocol
+    /// Readable when `loop` should stop waiting: a packet was left for it to write, or the client is stopping.
+    private let wakeDescriptor: Int32
 
     init(options: BusOptions, delegate: MosquittoDelegate) throws(BusError) {
         _ = libraryInitialised
         guard let handle = mosquitto_new(options.clientID, options.cleanStart, nil) else {
             throw BusError(.library, "could not create an MQTT client (errno \(errno))")
+        }
+        wakeDescriptor = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
+        guard wakeDescriptor >= 0 else {
+            mosquitto_destroy(handle)
+            throw BusError(.library, "could not create the network thread's wake-up eventfd (errno \(errno))")
         }
         self.handle = handle
         self.delegate = delegate
@@ -35,7 +45,6 @@ final class Mosquitto: @unchecked Sendable {  // the handle is only passed to li
         // libmosquitto gets an unretained pointer to this object: its callbacks only run inside calls made through
         // it (the network loop), so it is alive whenever they do.
         mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
-        mosquitto_threaded_set(handle, true)
         let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
         mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(version))
         mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1)
@@ -45,6 +54,7 @@ final class Mosquitto: @unchecked Sendable {  // the handle is only passed to li
 
     deinit {
         mosquitto_destroy(handle)
+        close(wakeDescriptor)
     }
 
     private func configure(_ options: BusOptions) throws(BusError) {
@@ -93,24 +103,69 @@ final class Mosquitto: @unchecked Sendable {  // the handle is only passed to li
         return mosquitto_connect_bind_v5(handle, host, Int32(port), Int32(keepalive), nil, properties)
     }
 
-    /// Runs one iteration of the network loop, waiting up to `timeoutMillis` for traffic.
+    /// Runs one iteration of the network loop, waiting up to `timeoutMillis` for traffic or `wake()`: reads what
+    /// arrived, writes what is queued, and keeps the connection alive, as `mosquitto_loop` does.
+    ///
+    /// Unlike `mosquitto_loop` it does not watch libmosquitto's internal socket pair, to which every publish writes a
+    /// byte to wake the network thread. Publishes write their packets themselves (see the type's documentation), so
+    /// that wake-up is wasted: on a virtual machine it can cost the publisher ~20 µs (an interrupt to a halted CPU)
+    /// and the network thread a turn of its loop. The few packets a publisher cannot write (the socket's buffer is
+    /// full, or the network thread is inside a callback) are picked up through `wakeIfWritePending()`. The unread
+    /// socket pair fills its buffer (a few hundred bytes of writes, ~200 KB of kernel memory) and then refuses
+    /// further bytes, which libmosquitto ignores.
     func loop(timeoutMillis: Int32) -> Int32 {
-        mosquitto_loop(handle, timeoutMillis, 1)
+        let socket = mosquitto_socket(handle)
+        guard socket >= 0 else { return Int32(MOSQ_ERR_NO_CONN.rawValue) }
+        let socketEvents = Int16(POLLIN) | (mosquitto_want_write(handle) ? Int16(POLLOUT) : 0)
+        var descriptors = (
+            pollfd(fd: socket, events: socketEvents, revents: 0),
+            pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)
+        )
+        let ready = withUnsafeMutableBytes(of: &descriptors) { buffer in
+            poll(buffer.baseAddress!.assumingMemoryBound(to: pollfd.self), 2, timeoutMillis)
+        }
+        if ready < 0 && errno != EINTR { return Int32(MOSQ_ERR_ERRNO.rawValue) }
+        if descriptors.1.revents != 0 {
+            var count: UInt64 = 0
+            _ = read(wakeDescriptor, &count, MemoryLayout<UInt64>.size)
+        }
+        if descriptors.0.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+            let rc = mosquitto_loop_read(handle, 1)
+            if rc != MOSQ_ERR_SUCCESS.rawValue || mosquitto_socket(handle) < 0 { return rc }
+        }
+        if mosquitto_want_write(handle) {
+            let rc = mosquitto_loop_write(handle, 1)
+            if rc != MOSQ_ERR_SUCCESS.rawValue || mosquitto_socket(handle) < 0 { return rc }
+        }
+        return mosquitto_loop_misc(handle)
+    }
+
+    /// Makes `loop` stop waiting now.
+    func wake() {
+        var one: UInt64 = 1
+        _ = write(wakeDescriptor, &one, MemoryLayout<UInt64>.size)
+    }
+
+    /// Wakes `loop` if libmosquitto holds data it has yet to write: call after queueing a packet from any thread.
+    private func wakeIfWritePending() {
+        if mosquitto_want_write(handle) { wake() }
     }
 
     /// Sends DISCONNECT (normal disconnection: the broker does not publish the will).
     func disconnect() -> Int32 {
-        mosquitto_disconnect_v5(handle, 0, nil)
+        defer { wake() }
+        return mosquitto_disconnect_v5(handle, 0, nil)
     }
 
-    /// Queues a SUBSCRIBE; returns libmosquitto's code and the message id.
+    /// Sends a SUBSCRIBE; returns libmosquitto's code and the message id.
     func subscribe(_ subscription: Subscription) -> (rc: Int32, messageID: Int32) {
         var mid: Int32 = 0
         let rc = mosquitto_subscribe_v5(handle, &mid, subscription.filter, Int32(subscription.qos), 0, nil)
+        wakeIfWritePending()
         return (rc, mid)
     }
 
-    /// Queues a PUBLISH; returns libmosquitto's code and the message id.
+    /// Sends a PUBLISH (or queues it while disconnected); returns libmosquitto's code and the message id.
     func publish(_ message: OutboundMessage) -> (rc: Int32, messageID: Int32) {
         var mid: Int32 = 0
         var properties: OpaquePointer? = nil
@@ -135,6 +190,7 @@ final class Mosquitto: @unchecked Sendable {  // the handle is only passed to li
                 handle, &mid, message.topic, Int32(bytes.count), bytes.baseAddress, Int32(message.qos),
                 message.retain, properties)
         }
+        wakeIfWritePending()
         return (rc, mid)
     }
 
