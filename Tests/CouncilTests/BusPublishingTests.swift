@@ -18,7 +18,8 @@ final class BusPublishingTests: XCTestCase {
     }
 
     private func connectedClient(_ prefix: String) async throws -> MQTTClient {
-        let options = BusOptions(host: "127.0.0.1", port: broker.port, clientID: Requester.uniqueClientID(prefix: prefix))
+        let options = BusOptions(
+            host: "127.0.0.1", port: broker.port, clientID: Requester.uniqueClientID(prefix: prefix))
         let client = try MQTTClient(options: options, logger: testLogger(prefix))
         try client.start()
         try await client.waitUntilConnected(timeout: .seconds(5))
