@@ -22,7 +22,7 @@ struct JSONWriter {
 
     init(pretty: Bool) {
         self.pretty = pretty
-        output.reserveCapacity(256)
+        output.reserveCapacity(512)  // a typical reply envelope fits without growing
     }
 
     mutating func write(_ value: JSONValue, indent: Int) {
