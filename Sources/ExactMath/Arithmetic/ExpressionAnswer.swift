@@ -60,6 +60,7 @@ enum ExpressionAnswer {
         described: (exact: String, approximation: String?)? = nil
     ) -> [String] {
         var lines: [String] = []
+        lines.reserveCapacity(steps.count)
         // The text of the last step printed, kept because it often is the whole expression's text as well.
         var lastPrinted: (reduced: Expr, text: String)? = nil
         for (index, step) in steps.enumerated() {
@@ -104,12 +105,12 @@ enum ExpressionAnswer {
         } else {
             expression = ExpressionPrinter.text(expr, style: style)
         }
-        if lines.count > 4 {
-            lines = ["Evaluate \(expression)"] + lines.suffix(4)
-        } else {
-            lines.insert("Evaluate \(expression)", at: 0)
-        }
-        return lines
+        // One new array holding the "Evaluate" line and the kept lines (no insertion that shifts and regrows).
+        var shown: [String] = []
+        shown.reserveCapacity(min(lines.count, 4) + 1)
+        shown.append("Evaluate " + expression)
+        shown.append(contentsOf: lines.suffix(4))
+        return shown
     }
 
     /// A middle form that shows how a step is computed: 5! = 5 × 4 × 3 × 2 × 1, √50 = √(25 × 2),

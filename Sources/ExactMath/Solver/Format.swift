@@ -43,19 +43,28 @@ public enum Format {
     /// The person-readable text of an answer: the working lines, a blank line, then "Answer: <answer>".
     public static func text(working: [String], answer: String) -> String {
         guard !working.isEmpty else { return "Answer: " + answer }
-        // Built in one buffer of the final size.
+        // The bytes are copied once, straight into the result's storage: the parts are valid UTF-8 already.
         let answerLead = "\n\nAnswer: "
         var length = working.count - 1 + answerLead.utf8.count + answer.utf8.count
         for line in working { length += line.utf8.count }
-        var text = ""
-        text.reserveCapacity(length)
-        for (index, line) in working.enumerated() {
-            if index > 0 { text += "\n" }
-            text += line
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var written = 0
+            for (index, line) in working.enumerated() {
+                if index > 0 { written = copy("\n", into: buffer, at: written) }
+                written = copy(line, into: buffer, at: written)
+            }
+            written = copy(answerLead, into: buffer, at: written)
+            return copy(answer, into: buffer, at: written)
         }
-        text += answerLead
-        text += answer
-        return text
+    }
+
+    /// Copies the UTF-8 of `part` into `buffer` at `offset`; returns the offset after it.
+    private static func copy(_ part: String, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int {
+        var part = part
+        return part.withUTF8 { bytes in
+            let destination = UnsafeMutableBufferPointer(rebasing: buffer[offset..<offset + bytes.count])
+            return destination.initialize(fromContentsOf: bytes)
+        } + offset
     }
 
     /// Replaces ASCII hyphen-minus signs with "−" (U+2212).
