@@ -4,6 +4,10 @@ public struct Topics: Sendable, Equatable {
     public let base: String
     /// This node's name.
     public let node: String
+    /// Requests any node may serve.
+    public let sharedRequestPrefix: String
+    /// Requests for this node only.
+    public let nodeRequestPrefix: String
     /// The request prefixes as bytes, this node's first: matched against every incoming topic.
     private let requestPrefixes: [[UInt8]]
 
@@ -11,13 +15,11 @@ public struct Topics: Sendable, Equatable {
     public init(base: String, node: String) {
         self.base = base
         self.node = node
-        requestPrefixes = [Array("\(base)/\(node)/request/".utf8), Array("\(base)/request/".utf8)]
+        sharedRequestPrefix = "\(base)/request/"
+        nodeRequestPrefix = "\(base)/\(node)/request/"
+        requestPrefixes = [Array(nodeRequestPrefix.utf8), Array(sharedRequestPrefix.utf8)]
     }
 
-    /// Requests any node may serve.
-    public var sharedRequestPrefix: String { "\(base)/request/" }
-    /// Requests for this node only.
-    public var nodeRequestPrefix: String { "\(base)/\(node)/request/" }
     /// The filters the daemon subscribes to.
     public var requestFilters: [String] { [sharedRequestPrefix + "#", nodeRequestPrefix + "#"] }
     /// Retained availability: online / offline.
